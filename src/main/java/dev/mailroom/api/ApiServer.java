@@ -1,0 +1,141 @@
+package dev.mailroom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.tenancy.ApiKeyService;
+import dev.mailroom.tenancy.ConflictException;
+import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.FieldError;
+import dev.mailroom.tenancy.NotFoundException;
+import dev.mailroom.tenancy.SmtpCredentialService;
+import dev.mailroom.tenancy.TenantRepository;
+import dev.mailroom.tenancy.TenantService;
+import dev.mailroom.tenancy.ValidationException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: REST API v1, health, metrics and the OpenAPI document. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private final Javalin app;
+    private List<RouteTable.Route> routes = List.of();
+
+    /** Where to listen and how large a request body may be. */
+    public record Settings(String host, int port, long maxRequestBytes) {}
+
+    /** What the API serves. */
+    public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
+            ApiKeyService keys, SmtpCredentialService credentials, BooleanSupplier storeHealthy) {}
+
+    public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
+        var json = Json.mapper();
+        var openApi = OpenApiDocument.load();
+        this.app = Javalin.create(config -> configure(config, settings, services, metrics, openApi, json));
+    }
+
+    private void configure(JavalinConfig config, Settings settings, Services services, PrometheusMeterRegistry metrics,
+            JsonNode openApi, ObjectMapper json) {
+        config.jetty.host = settings.host();
+        config.jetty.port = settings.port();
+        config.http.maxRequestSize = settings.maxRequestBytes();
+        config.concurrency.useVirtualThreads = true;
+        config.startup.showJavalinBanner = false;
+        config.jsonMapper(new JavalinJackson(json, true));
+        config.requestLogger.http((ctx, millis) -> record(metrics, ctx, millis));
+
+        config.routes.before("/v1/*", ctx -> {
+            if (!ctx.path().equals("/v1/openapi.json")) {
+                Callers.authenticate(ctx, services.keys());
+            }
+        });
+        var table = new RouteTable(config.routes);
+        new SystemRoutes(services.storeHealthy(), metrics, openApi).register(table);
+        new TenantRoutes(services.tenants(), services.tenantRepository(), json).register(table);
+        new DomainRoutes(services.domains(), json).register(table);
+        new KeyRoutes(services.keys(), json).register(table);
+        new CredentialRoutes(services.credentials(), json).register(table);
+        this.routes = table.registered();
+
+        config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
+        config.routes.exception(ValidationException.class, (e, ctx) -> problem(ctx,
+                Problem.of(422, "invalid-input", "Invalid input", "the request has invalid fields; see errors").withErrors(e.errors())));
+        config.routes.exception(ConflictException.class, (e, ctx) -> {
+            var conflict = Problem.of(409, "conflict", "Conflict", e.getMessage());
+            problem(ctx, e.field() == null ? conflict : conflict.withErrors(List.of(new FieldError(e.field(), e.getMessage()))));
+        });
+        config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, Problem.of(404, "not-found", "Not found", e.getMessage())));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromStatus(e.getStatus(),
+                e.getStatus() == 413 ? "the request body is larger than " + settings.maxRequestBytes() + " bytes (http.max_request_bytes)" : e.getMessage())));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            problem(ctx, Problem.of(500, "internal-error", "Internal server error", "the server failed; the error is logged"));
+        });
+        config.routes.error(404, ctx -> {
+            if (!isProblem(ctx)) {
+                problem(ctx, Problem.of(404, "not-found", "Not found", "no endpoint " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        config.routes.error(405, ctx -> {
+            if (!isProblem(ctx)) {
+                problem(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
+            }
+        });
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route registered, for checking the OpenAPI document against the code. */
+    public List<RouteTable.Route> routes() {
+        return routes;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static Problem fromStatus(int status, String detail) {
+        var title = HttpStatus.forStatus(status).getMessage();
+        var slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+        return Problem.of(status, slug, title, detail);
+    }
+
+    private static boolean isProblem(Context ctx) {
+        var type = ctx.res().getContentType();
+        return type != null && type.startsWith(Problem.CONTENT_TYPE);
+    }
+
+    private static void problem(Context ctx, Problem problem) {
+        ctx.status(problem.status()).json(problem).contentType(Problem.CONTENT_TYPE);
+    }
+
+    private static void record(PrometheusMeterRegistry metrics, Context ctx, float millis) {
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        Timer.builder("http.server.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", ctx.method().name())
+                .tag("route", endpoint == null ? "unmatched" : endpoint.path)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(metrics)
+                .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.mailroom.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailroom.dns.DomainNames;
+import dev.mailroom.dns.InvalidDomainNameException;
+import dev.mailroom.tenancy.FieldError;
+import dev.mailroom.tenancy.ValidationException;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A JSON request body read field by field. Problems are collected rather than thrown one at
+ * a time, so a client hears of every field at fault at once; {@link #finish()} throws them.
+ * Fields the endpoint does not know are errors too: a misspelt optional field must not pass
+ * unnoticed.
+ */
+final class Body {
+    private final ObjectNode node;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private Body(ObjectNode node) {
+        this.node = node;
+    }
+
+    static Body read(Context ctx, ObjectMapper mapper, String... allowedFields) {
+        var text = ctx.body();
+        if (text.isBlank()) {
+            throw ApiException.badRequest("the request body is empty; send a JSON object");
+        }
+        JsonNode parsed;
+        try {
+            parsed = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(parsed instanceof ObjectNode object)) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        var body = new Body(object);
+        var allowed = Set.of(allowedFields);
+        object.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                body.errors.add(new FieldError(name, "is not a field of this request"));
+            }
+        });
+        return body;
+    }
+
+    boolean has(String field) {
+        return node.hasNonNull(field);
+    }
+
+    String requiredString(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            errors.add(new FieldError(field, "is required"));
+            return null;
+        }
+        return string(field, value);
+    }
+
+    /** A required host name, in canonical form (see {@link DomainNames#normalise}). */
+    String requiredDomainName(String field) {
+        var text = requiredString(field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return DomainNames.normalise(text);
+        } catch (InvalidDomainNameException e) {
+            errors.add(new FieldError(field, "the domain name " + e.getMessage()));
+            return null;
+        }
+    }
+
+    String optionalString(String field) {
+        var value = node.get(field);
+        return value == null || value.isNull() ? null : string(field, value);
+    }
+
+    <E extends Enum<E>> E optionalEnum(String field, Class<E> type, E fallback) {
+        var text = optionalString(field);
+        return text == null ? fallback : parseEnum(field, type, text);
+    }
+
+    <E extends Enum<E>> Set<E> requiredEnumSet(String field, Class<E> type) {
+        var items = optionalStringList(field);
+        if (items == null) {
+            if (!node.has(field) || node.get(field).isNull()) {
+                errors.add(new FieldError(field, "is required: one or more of " + choices(type)));
+            }
+            return null;
+        }
+        var result = EnumSet.noneOf(type);
+        for (int i = 0; i < items.size(); i++) {
+            var value = parseEnum(field + "[" + i + "]", type, items.get(i));
+            if (value != null) {
+                result.add(value);
+            }
+        }
+        return result;
+    }
+
+    List<String> optionalStringList(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            errors.add(new FieldError(field, "must be an array of strings"));
+            return null;
+        }
+        var result = new ArrayList<String>();
+        for (int i = 0; i < value.size(); i++) {
+            var item = value.get(i);
+            if (!item.isTextual()) {
+                errors.add(new FieldError(field + "[" + i + "]", "must be a string"));
+            } else {
+                result.add(item.asText());
+            }
+        }
+        return result;
+    }
+
+    Map<String, String> optionalStringMap(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.add(new FieldError(field, "must be an object of string values"));
+            return null;
+        }
+        var result = new LinkedHashMap<String, String>();
+        value.properties().forEach(entry -> {
+            if (!entry.getValue().isTextual()) {
+                errors.add(new FieldError(field + "." + entry.getKey(), "must be a string"));
+            } else {
+                result.put(entry.getKey(), entry.getValue().asText());
+            }
+        });
+        return result;
+    }
+
+    /** Throws every problem found so far; call before acting on the values. */
+    void finish() {
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+    }
+
+    private String string(String field, JsonNode value) {
+        if (!value.isTextual()) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private <E extends Enum<E>> E parseEnum(String field, Class<E> type, String text) {
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, "must be one of " + choices(type) + ", got '" + text + "'"));
+            return null;
+        }
+    }
+
+    private static <E extends Enum<E>> String choices(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Json::wireName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mailroom.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.tenancy.Permission;
+import dev.mailroom.tenancy.TenantService;
+import dev.mailroom.tenancy.TenantRepository;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/** {@code /v1/tenants}: agency keys create and steer tenants; a tenant key sees only its own. */
+final class TenantRoutes {
+    private final TenantService tenants;
+    private final TenantRepository repository;
+    private final ObjectMapper json;
+
+    TenantRoutes(TenantService tenants, TenantRepository repository, ObjectMapper json) {
+        this.tenants = tenants;
+        this.repository = repository;
+        this.json = json;
+    }
+
+    void register(RouteTable routes) {
+        routes.post("/v1/tenants", this::create);
+        routes.get("/v1/tenants", this::list);
+        routes.get("/v1/tenants/{id}", this::get);
+        routes.patch("/v1/tenants/{id}", this::update);
+        routes.post("/v1/tenants/{id}/pause", this::pause);
+        routes.post("/v1/tenants/{id}/resume", this::resume);
+    }
+
+    private void create(Context ctx) {
+        Callers.requireAgency(ctx, Permission.MANAGE);
+        var body = Body.read(ctx, json, "name", "metadata");
+        var name = body.requiredString("name");
+        var metadata = body.optionalStringMap("metadata");
+        body.finish();
+        ctx.status(201).json(tenants.create(name, metadata == null ? Map.of() : metadata));
+    }
+
+    private void list(Context ctx) {
+        var key = Callers.require(ctx, Permission.READ);
+        var paging = Paging.of(ctx);
+        ctx.json(repository.list(key.scope(), paging.cursor(), paging.limit()));
+    }
+
+    private void get(Context ctx) {
+        var key = Callers.require(ctx, Permission.READ);
+        ctx.json(tenants.get(key.scope(), ctx.pathParam("id")));
+    }
+
+    private void update(Context ctx) {
+        var key = Callers.requireAgency(ctx, Permission.MANAGE);
+        var body = Body.read(ctx, json, "name", "metadata");
+        var name = body.optionalString("name");
+        var metadata = body.optionalStringMap("metadata");
+        body.finish();
+        ctx.json(tenants.update(key.scope(), ctx.pathParam("id"), name, metadata));
+    }
+
+    private void pause(Context ctx) {
+        var key = Callers.requireAgency(ctx, Permission.MANAGE);
+        var body = Body.read(ctx, json, "reason");
+        var reason = body.requiredString("reason");
+        body.finish();
+        ctx.json(tenants.pause(key.scope(), ctx.pathParam("id"), reason));
+    }
+
+    private void resume(Context ctx) {
+        var key = Callers.requireAgency(ctx, Permission.MANAGE);
+        ctx.json(tenants.resume(key.scope(), ctx.pathParam("id")));
+    }
+}

@@ -1,0 +1,223 @@
+package dev.mailroom.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mailroom.dns.DomainNames;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code mailroom.yml} and the {@code MAILROOM_...} environment variables that override
+ * it (upper-case key path, dots as underscores; lists comma-separated). Unknown keys and bad
+ * values stop start-up with a message naming every key at fault.
+ */
+public final class ConfigLoader {
+    static final String ENV_PREFIX = "MAILROOM_";
+    /** Variables with the prefix that are not configuration keys. */
+    static final Set<String> OTHER_VARIABLES = Set.of(
+            "MAILROOM_API_KEY", "MAILROOM_URL", "MAILROOM_PASSWORD", "MAILROOM_TEST_POSTGRES_URL", "MAILROOM_JAVA_OPTS");
+    private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    /** A configuration key: its dotted name, its default as text, and how its text becomes a value. */
+    record Key(String name, String defaultValue, Function<String, Object> parser) {
+        String envName() {
+            return ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        }
+    }
+
+    static final List<Key> KEYS = List.of(
+            new Key("data_dir", "./data", Path::of),
+            new Key("database.url", "", ConfigLoader::jdbcUrl),
+            new Key("database.pool_size", "10", text -> integer(text, 1, 200)),
+            new Key("redis.url", "", ConfigLoader::redisUrl),
+            new Key("admin_key", "", ConfigLoader::adminKey),
+            new Key("master_key", "", text -> text),
+            new Key("hostname", "", ConfigLoader::hostname),
+            new Key("platform_domain", "mailroom.localhost", DomainNames::normalise),
+            new Key("http.listen", "127.0.0.1:8025", HostPort::parse),
+            new Key("http.max_request_bytes", "10485760", text -> ((Integer) integer(text, 1024, Integer.MAX_VALUE)).longValue()),
+            new Key("smtp.submission.listen", "127.0.0.1:2587", HostPort::parse),
+            new Key("smtp.inbound.listen", "127.0.0.1:2525", HostPort::parse),
+            new Key("dns.servers", "", ConfigLoader::hostPorts),
+            new Key("dns.authoritative.listen", "", ConfigLoader::optionalHostPort),
+            new Key("delivery.mx_port", "25", text -> integer(text, 1, 65535)),
+            new Key("delivery.smarthost", "", ConfigLoader::optionalHostPort),
+            new Key("webhooks.allow_private", "false", ConfigLoader::bool),
+            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
+
+    private ConfigLoader() {}
+
+    /** Loads {@code file} (may be null: defaults only) with {@code env} overriding it. */
+    public static MailroomConfig load(Path file, Map<String, String> env) {
+        var problems = new ArrayList<String>();
+        var text = new LinkedHashMap<String, String>();
+        if (file != null) {
+            readYaml(file, text, problems);
+        }
+        var known = KEYS.stream().map(Key::envName).collect(java.util.stream.Collectors.toSet());
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && !known.contains(name) && !OTHER_VARIABLES.contains(name)) {
+                problems.add("environment variable " + name + " is not a configuration key");
+            }
+        });
+        var values = new LinkedHashMap<String, Object>();
+        for (var key : KEYS) {
+            var fromEnv = env.get(key.envName());
+            var raw = fromEnv != null ? fromEnv : text.getOrDefault(key.name(), key.defaultValue());
+            var source = fromEnv != null ? key.envName() : key.name();
+            try {
+                values.put(key.name(), key.parser().apply(raw.strip()));
+            } catch (IllegalArgumentException e) {
+                problems.add(source + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new MailroomConfig(
+                (Path) values.get("data_dir"),
+                (String) values.get("database.url"),
+                (Integer) values.get("database.pool_size"),
+                (String) values.get("redis.url"),
+                (String) values.get("admin_key"),
+                (String) values.get("master_key"),
+                (String) values.get("hostname"),
+                (String) values.get("platform_domain"),
+                (HostPort) values.get("http.listen"),
+                (Long) values.get("http.max_request_bytes"),
+                (HostPort) values.get("smtp.submission.listen"),
+                (HostPort) values.get("smtp.inbound.listen"),
+                castList(values.get("dns.servers")),
+                (HostPort) values.get("dns.authoritative.listen"),
+                (Integer) values.get("delivery.mx_port"),
+                (HostPort) values.get("delivery.smarthost"),
+                (Boolean) values.get("webhooks.allow_private"),
+                (Integer) values.get("reputation.min_volume"));
+    }
+
+    private static void readYaml(Path file, Map<String, String> into, List<String> problems) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            problems.add(file + ": cannot be read: " + e.getMessage());
+            return;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            problems.add(file + ": must be a mapping of keys to values");
+            return;
+        }
+        var names = KEYS.stream().map(Key::name).collect(java.util.stream.Collectors.toSet());
+        flatten("", root, into, names, problems);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> into, Set<String> names, List<String> problems) {
+        node.properties().forEach(entry -> {
+            var name = prefix + entry.getKey();
+            var value = entry.getValue();
+            if (names.contains(name)) {
+                if (value.isObject()) {
+                    problems.add(name + ": expected a value, got a mapping");
+                } else if (value.isArray()) {
+                    var items = new ArrayList<String>();
+                    value.forEach(item -> items.add(item.asText()));
+                    into.put(name, String.join(",", items));
+                } else {
+                    into.put(name, value.isNull() ? "" : value.asText());
+                }
+            } else if (value.isObject() && names.stream().anyMatch(known -> known.startsWith(name + "."))) {
+                flatten(name + ".", value, into, names, problems);
+            } else {
+                problems.add(name + ": unknown key (see docs/configuration.md)");
+            }
+        });
+    }
+
+    private static String jdbcUrl(String text) {
+        if (!text.isEmpty() && !text.startsWith("jdbc:postgresql:") && !text.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database (or empty for the embedded H2)");
+        }
+        return text;
+    }
+
+    private static String redisUrl(String text) {
+        if (!text.isEmpty() && !text.startsWith("redis://") && !text.startsWith("rediss://")) {
+            throw new IllegalArgumentException("expected redis://host:port (or empty for in-process throttles)");
+        }
+        return text;
+    }
+
+    private static String adminKey(String text) {
+        if (!text.isEmpty() && text.length() < 20) {
+            throw new IllegalArgumentException("must be at least 20 characters (e.g. `openssl rand -base64 32`)");
+        }
+        return text;
+    }
+
+    private static String hostname(String text) {
+        var name = text.isEmpty() ? machineName() : text;
+        if (name.length() > 253 || !Arrays.stream(name.split("\\.", -1)).allMatch(label -> HOST_LABEL.matcher(label).matches())) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid host name");
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String machineName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static Object integer(String text, int min, int max) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number, got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static Object bool(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        };
+    }
+
+    private static HostPort optionalHostPort(String text) {
+        return text.isEmpty() ? null : HostPort.parse(text);
+    }
+
+    private static List<HostPort> hostPorts(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::strip).map(HostPort::parse).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<HostPort> castList(Object value) {
+        return (List<HostPort>) value;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.mailroom.app;
+
+import dev.mailroom.api.ApiServer;
+import dev.mailroom.dkim.DkimKeyGenerator;
+import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.store.Database;
+import dev.mailroom.store.Ids;
+import dev.mailroom.tenancy.ApiKeyRepository;
+import dev.mailroom.tenancy.ApiKeyService;
+import dev.mailroom.tenancy.DomainAdvisor;
+import dev.mailroom.tenancy.DomainRepository;
+import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.SmtpCredentialRepository;
+import dev.mailroom.tenancy.SmtpCredentialService;
+import dev.mailroom.tenancy.TenantRepository;
+import dev.mailroom.tenancy.TenantService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component from the configuration, by constructor, in
+ * dependency order, and stops them in reverse.
+ */
+public final class Mailroom implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Mailroom.class);
+    private final Database database;
+    private final ApiServer api;
+    private final JvmGcMetrics gcMetrics;
+
+    private Mailroom(Database database, ApiServer api, JvmGcMetrics gcMetrics) {
+        this.database = database;
+        this.api = api;
+        this.gcMetrics = gcMetrics;
+    }
+
+    /**
+     * Starts Mailroom. A newly generated admin key is written to {@code console}, once;
+     * it is never logged.
+     */
+    public static Mailroom start(MailroomConfig config, Clock clock, PrintStream console) {
+        createDataDir(config);
+        var masterKey = MasterKeys.load(config);
+        var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
+        var database = Database.open(url, config.databasePoolSize());
+        try {
+            var jdbi = database.jdbi();
+            var sealer = new SecretSealer(masterKey);
+            MasterKeys.checkAgainstStore(sealer, jdbi);
+            var ids = new Ids(clock);
+            var tenantRepository = new TenantRepository(jdbi);
+            var tenants = new TenantService(tenantRepository, ids, clock);
+            var planner = new RecordPlanner(config.platformDomain(), config.hostname());
+            var domains = new DomainService(new DomainRepository(jdbi), tenants, new DkimKeyGenerator(), sealer, planner,
+                    new DomainAdvisor(), ids, clock);
+            var keys = new ApiKeyService(new ApiKeyRepository(jdbi), tenants, domains, ids, clock);
+            var credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
+            keys.bootstrap(config.adminKey()).ifPresent(secret -> announce(console, secret));
+
+            var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            var gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(metrics);
+            Gauge.builder("mailroom.tenants", tenantRepository, TenantRepository::count)
+                    .description("Tenants on this installation")
+                    .register(metrics);
+
+            var services = new ApiServer.Services(tenants, tenantRepository, domains, keys, credentials, () -> isHealthy(database));
+            var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
+            var api = new ApiServer(settings, services, metrics).start();
+            LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
+            return new Mailroom(database, api, gcMetrics);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public ApiServer api() {
+        return api;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        gcMetrics.close();
+        database.close();
+    }
+
+    private static void createDataDir(MailroomConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data_dir " + config.dataDir(), e);
+        }
+    }
+
+    private static boolean isHealthy(Database database) {
+        try {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void announce(PrintStream console, String secret) {
+        console.println();
+        console.println("An agency admin API key was generated. It is shown this once; store it now:");
+        console.println();
+        console.println("    " + secret);
+        console.println();
+        console.println("(Set admin_key / MAILROOM_ADMIN_KEY to choose the key yourself.)");
+        console.println();
+        console.flush();
+    }
+}

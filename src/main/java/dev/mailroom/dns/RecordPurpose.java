@@ -1,0 +1,5 @@
+package dev.mailroom.dns;
+
+public enum RecordPurpose {
+    DKIM, RETURN_PATH, SPF, DMARC, TRACKING, NS
+}

@@ -1,0 +1,19 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.dns.DnsSetup;
+import java.time.Instant;
+
+/**
+ * A sending domain of a tenant, for one stream. {@code token} names the domain inside
+ * Mailroom's own zone (DKIM CNAME targets, DMARC report address) without revealing it.
+ */
+public record Domain(
+        String id,
+        String tenantId,
+        String name,
+        Stream stream,
+        DnsSetup setup,
+        DomainStatus status,
+        String token,
+        Instant createdAt,
+        Instant updatedAt) {}

@@ -1,0 +1,174 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.dkim.DkimAlgorithm;
+import dev.mailroom.dns.DnsSetup;
+import dev.mailroom.store.Page;
+import dev.mailroom.store.Rows;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Sending domains, the ownership of their names, and their DKIM keys. */
+public final class DomainRepository {
+    private static final String COLUMNS = "d.id, d.tenant_id, d.name, d.stream, d.setup, d.status, n.token, d.created_at, d.updated_at";
+    private static final String FROM = " FROM domains d JOIN domain_names n ON n.name = d.name";
+    private final Jdbi jdbi;
+
+    public DomainRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Who owns a name, if anyone, and the token it was given. */
+    public record NameClaim(String tenantId, String token) {}
+
+    public Optional<NameClaim> claimOf(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, token FROM domain_names WHERE name = :name")
+                .bind("name", name)
+                .map((rs, ctx) -> new NameClaim(rs.getString("tenant_id"), rs.getString("token")))
+                .findOne());
+    }
+
+    /** The streams a tenant already sends on this name. */
+    public List<Stream> streamsOf(String tenantId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT stream FROM domains WHERE tenant_id = :tenant AND name = :name ORDER BY id")
+                .bind("tenant", tenantId)
+                .bind("name", name)
+                .map((rs, ctx) -> Stream.valueOf(rs.getString("stream")))
+                .list());
+    }
+
+    /**
+     * Stores a domain, its keys and (for a name not yet claimed) the claim on its name, all or nothing.
+     * A concurrent claim of the same name by another tenant fails on the name's primary key.
+     */
+    public void insert(Domain domain, boolean claimName, List<DomainKey> keys) {
+        jdbi.useTransaction(h -> {
+            if (claimName) {
+                h.createUpdate("INSERT INTO domain_names (name, tenant_id, token) VALUES (:name, :tenant, :token)")
+                        .bind("name", domain.name())
+                        .bind("tenant", domain.tenantId())
+                        .bind("token", domain.token())
+                        .execute();
+            }
+            h.createUpdate("INSERT INTO domains (id, tenant_id, name, stream, setup, status, created_at, updated_at) "
+                            + "VALUES (:id, :tenant, :name, :stream, :setup, :status, :created, :updated)")
+                    .bind("id", domain.id())
+                    .bind("tenant", domain.tenantId())
+                    .bind("name", domain.name())
+                    .bind("stream", domain.stream().name())
+                    .bind("setup", domain.setup().name())
+                    .bind("status", domain.status().name())
+                    .bind("created", Rows.timestamp(domain.createdAt()))
+                    .bind("updated", Rows.timestamp(domain.updatedAt()))
+                    .execute();
+            for (var key : keys) {
+                h.createUpdate("INSERT INTO dkim_keys (id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at) "
+                                + "VALUES (:id, :domain, :selector, :algorithm, :public, :sealed, :created)")
+                        .bind("id", key.id())
+                        .bind("domain", key.domainId())
+                        .bind("selector", key.selector())
+                        .bind("algorithm", key.algorithm().tag())
+                        .bind("public", key.publicKey())
+                        .bind("sealed", key.sealedPrivateKey())
+                        .bind("created", Rows.timestamp(key.createdAt()))
+                        .execute();
+            }
+        });
+    }
+
+    public Optional<Domain> find(Scope scope, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE d.id = :id")
+                        .bind("id", id)
+                        .map((rs, ctx) -> map(rs))
+                        .findOne())
+                .filter(domain -> scope.coversDomain(domain.tenantId(), domain.id()));
+    }
+
+    public Page<Domain> list(Scope scope, String after, int limit) {
+        if (scope.domainIds() != null && scope.domainIds().isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        var sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE d.id > :after");
+        if (!scope.isAgency()) {
+            sql.append(" AND d.tenant_id = :tenant");
+        }
+        if (scope.domainIds() != null) {
+            sql.append(" AND d.id IN (<ids>)");
+        }
+        sql.append(" ORDER BY d.id LIMIT :limit");
+        var rows = jdbi.withHandle(h -> {
+            var query = h.createQuery(sql.toString())
+                    .bind("after", after == null ? "" : after)
+                    .bind("tenant", scope.tenantId())
+                    .bind("limit", limit + 1);
+            if (scope.domainIds() != null) {
+                query.bindList("ids", List.copyOf(scope.domainIds()));
+            }
+            return query.map((rs, ctx) -> map(rs)).list();
+        });
+        return Page.of(rows, limit, Domain::id);
+    }
+
+    /** The domains among {@code ids} that belong to the tenant. */
+    public List<String> idsOwnedBy(String tenantId, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM domains WHERE tenant_id = :tenant AND id IN (<ids>)")
+                .bind("tenant", tenantId)
+                .bindList("ids", ids)
+                .mapTo(String.class)
+                .list());
+    }
+
+    public List<DomainKey> keysOf(String domainId) {
+        return jdbi.withHandle(h -> keysOf(h, domainId));
+    }
+
+    private static List<DomainKey> keysOf(Handle h, String domainId) {
+        return h.createQuery("SELECT id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at "
+                        + "FROM dkim_keys WHERE domain_id = :domain ORDER BY created_at, algorithm")
+                .bind("domain", domainId)
+                .map((rs, ctx) -> new DomainKey(
+                        rs.getString("id"),
+                        rs.getString("domain_id"),
+                        rs.getString("selector"),
+                        DkimAlgorithm.fromTag(rs.getString("algorithm")),
+                        rs.getString("public_key"),
+                        rs.getString("sealed_private_key"),
+                        Rows.instant(rs, "created_at")))
+                .list();
+    }
+
+    /** Deletes a domain with its keys; the last domain on a name gives the name up for others to claim. */
+    public void delete(Domain domain) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM dkim_keys WHERE domain_id = :id").bind("id", domain.id()).execute();
+            h.createUpdate("DELETE FROM domains WHERE id = :id AND tenant_id = :tenant")
+                    .bind("id", domain.id())
+                    .bind("tenant", domain.tenantId())
+                    .execute();
+            h.createUpdate("DELETE FROM domain_names WHERE name = :name AND tenant_id = :tenant "
+                            + "AND NOT EXISTS (SELECT 1 FROM domains WHERE name = :name)")
+                    .bind("name", domain.name())
+                    .bind("tenant", domain.tenantId())
+                    .execute();
+        });
+    }
+
+    private static Domain map(ResultSet rs) throws SQLException {
+        return new Domain(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("name"),
+                Stream.valueOf(rs.getString("stream")),
+                DnsSetup.valueOf(rs.getString("setup")),
+                DomainStatus.valueOf(rs.getString("status")),
+                rs.getString("token"),
+                Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,148 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.dkim.DkimAlgorithm;
+import dev.mailroom.dkim.DkimKeyGenerator;
+import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.DnsSetup;
+import dev.mailroom.dns.DomainNames;
+import dev.mailroom.dns.InvalidDomainNameException;
+import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.store.Ids;
+import dev.mailroom.store.Page;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Adding sending domains: ownership of the name, DKIM keys sealed at rest, the records to publish. */
+public final class DomainService {
+    private static final DateTimeFormatter SELECTOR_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final int TOKEN_LENGTH = 10;
+    private final DomainRepository domains;
+    private final TenantService tenants;
+    private final DkimKeyGenerator keyGenerator;
+    private final SecretSealer sealer;
+    private final RecordPlanner planner;
+    private final DomainAdvisor advisor;
+    private final Ids ids;
+    private final Clock clock;
+
+    public DomainService(DomainRepository domains, TenantService tenants, DkimKeyGenerator keyGenerator, SecretSealer sealer,
+            RecordPlanner planner, DomainAdvisor advisor, Ids ids, Clock clock) {
+        this.domains = domains;
+        this.tenants = tenants;
+        this.keyGenerator = keyGenerator;
+        this.sealer = sealer;
+        this.planner = planner;
+        this.advisor = advisor;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public DomainDetails add(Scope scope, String tenantId, String rawName, Stream stream, DnsSetup setup) {
+        var tenant = tenants.get(scope, tenantId);
+        if (tenant.status() == TenantStatus.OFFBOARDED) {
+            throw new ConflictException("tenant_id", "tenant " + tenantId + " is offboarded");
+        }
+        String name;
+        try {
+            name = DomainNames.normalise(rawName);
+        } catch (InvalidDomainNameException e) {
+            throw new ValidationException("name", "the domain name " + e.getMessage());
+        }
+        var claim = domains.claimOf(name);
+        if (claim.isPresent() && !claim.get().tenantId().equals(tenantId)) {
+            throw new ConflictException("name", name + " is already in use by another tenant");
+        }
+        if (domains.streamsOf(tenantId, name).contains(stream)) {
+            throw new ConflictException("name", name + " is already added for the " + stream.name().toLowerCase() + " stream");
+        }
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var token = claim.map(DomainRepository.NameClaim::token).orElseGet(() -> Secrets.dnsToken(TOKEN_LENGTH));
+        var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, now, now);
+        var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, now)).toList();
+        try {
+            domains.insert(domain, claim.isEmpty(), keys);
+        } catch (UnableToExecuteStatementException e) {
+            // Lost a race for the name: another request claimed it between our check and insert.
+            throw new ConflictException("name", name + " is already in use");
+        }
+        return details(domain);
+    }
+
+    public DomainDetails get(Scope scope, String id) {
+        return details(find(scope, id));
+    }
+
+    public Page<Domain> list(Scope scope, String after, int limit) {
+        return domains.list(scope, after, limit);
+    }
+
+    public void delete(Scope scope, String id) {
+        domains.delete(find(scope, id));
+    }
+
+    /**
+     * Checks a domain restriction asked for a new key or credential: every id must be a domain
+     * of the tenant, and a caller that is itself restricted can hand on only its own domains.
+     * Returns null (no restriction) when none was asked and the caller has none.
+     */
+    public List<String> checkRestriction(Scope caller, String tenantId, List<String> requested) {
+        if (requested == null) {
+            if (caller.domainIds() != null) {
+                throw new ValidationException("domain_ids", "is required: this key is limited to some domains and can only hand those on");
+            }
+            return null;
+        }
+        if (requested.isEmpty()) {
+            throw new ValidationException("domain_ids", "must name at least one domain, or be left out for all of the tenant's domains");
+        }
+        var owned = domains.idsOwnedBy(tenantId, requested);
+        var errors = new ArrayList<FieldError>();
+        for (int i = 0; i < requested.size(); i++) {
+            var id = requested.get(i);
+            if (!owned.contains(id) || !caller.coversDomain(tenantId, id)) {
+                errors.add(new FieldError("domain_ids[" + i + "]", "domain " + id + " not found for tenant " + tenantId));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return requested.stream().distinct().toList();
+    }
+
+    /** The records of a domain, each still {@code pending} until verification has checked it. */
+    public DomainDetails details(Domain domain) {
+        var published = domains.keysOf(domain.id()).stream()
+                .sorted(java.util.Comparator.comparing(DomainKey::algorithm))
+                .map(key -> new RecordPlanner.DkimKey(key.selector(),
+                        "v=DKIM1; k=" + key.algorithm().keyType() + "; p=" + key.publicKey(),
+                        key.algorithm() == DkimAlgorithm.RSA_SHA256))
+                .toList();
+        var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published);
+        var otherStreams = new ArrayList<>(domains.streamsOf(domain.tenantId(), domain.name()));
+        otherStreams.remove(domain.stream());
+        return new DomainDetails(domain, records, advisor.review(domain.name(), domain.stream(), otherStreams));
+    }
+
+    private Domain find(Scope scope, String id) {
+        return domains.find(scope, id).orElseThrow(() -> new NotFoundException("domain", id));
+    }
+
+    private DomainKey newKey(Domain domain, DkimAlgorithm algorithm, Instant now) {
+        var pair = keyGenerator.generate(algorithm);
+        var id = ids.next("dk");
+        var selector = domain.stream().selectorPrefix() + SELECTOR_DATE.format(now) + algorithm.selectorSuffix();
+        try {
+            return new DomainKey(id, domain.id(), selector, algorithm, pair.publicKeyBase64(),
+                    sealer.seal(pair.privateKeyPkcs8(), DomainKey.sealContext(id)), now);
+        } finally {
+            Arrays.fill(pair.privateKeyPkcs8(), (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.mailroom.tenancy;
+
+public enum DomainStatus {
+    PENDING, VERIFIED, FAILING
+}

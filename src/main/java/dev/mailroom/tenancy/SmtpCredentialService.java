@@ -1,0 +1,78 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.store.Ids;
+import dev.mailroom.store.Page;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+public final class SmtpCredentialService {
+    private final SmtpCredentialRepository credentials;
+    private final TenantService tenants;
+    private final DomainService domains;
+    private final Ids ids;
+    private final Clock clock;
+
+    public SmtpCredentialService(SmtpCredentialRepository credentials, TenantService tenants, DomainService domains, Ids ids, Clock clock) {
+        this.credentials = credentials;
+        this.tenants = tenants;
+        this.domains = domains;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** A new credential and, for AUTH credentials, its password, which is not stored and cannot be shown again. */
+    public record CreatedCredential(SmtpCredential credential, String password) {}
+
+    public CreatedCredential create(Scope scope, String tenantId, List<String> domainIds, List<String> networks) {
+        tenants.get(scope, tenantId);
+        var restriction = domains.checkRestriction(scope, tenantId, domainIds);
+        var id = ids.next("smtp");
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (networks != null) {
+            var credential = new SmtpCredential(id, tenantId, null, canonical(networks), restriction, now);
+            credentials.insert(credential, null);
+            return new CreatedCredential(credential, null);
+        }
+        var password = Secrets.generate();
+        var credential = new SmtpCredential(id, tenantId, id, null, restriction, now);
+        credentials.insert(credential, Secrets.hash(password));
+        return new CreatedCredential(credential, password);
+    }
+
+    /** The credential a username and password name, if the password is right. */
+    public Optional<SmtpCredential> authenticate(String username, String password) {
+        return credentials.findByUsername(username)
+                .filter(stored -> stored.passwordHash() != null && Secrets.matches(password, stored.passwordHash()))
+                .map(SmtpCredentialRepository.StoredCredential::credential);
+    }
+
+    public Page<SmtpCredential> list(Scope scope, String after, int limit) {
+        return credentials.list(scope, after, limit);
+    }
+
+    public void delete(Scope scope, String id) {
+        credentials.delete(credentials.find(scope, id).orElseThrow(() -> new NotFoundException("smtp credential", id)));
+    }
+
+    private static List<String> canonical(List<String> networks) {
+        if (networks.isEmpty()) {
+            throw new ValidationException("networks", "must name at least one network, e.g. 203.0.113.0/24");
+        }
+        var result = new ArrayList<String>();
+        var errors = new ArrayList<FieldError>();
+        for (int i = 0; i < networks.size(); i++) {
+            try {
+                result.add(Network.parse(networks.get(i)).canonical());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("networks[" + i + "]", e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return result;
+    }
+}

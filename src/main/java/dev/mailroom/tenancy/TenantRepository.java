@@ -1,0 +1,114 @@
+package dev.mailroom.tenancy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.store.Page;
+import dev.mailroom.store.Rows;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+public final class TenantRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, name, status, status_reason, lifecycle, pool_id, metadata, created_at, updated_at";
+    private final Jdbi jdbi;
+
+    public TenantRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void insert(Tenant tenant) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO tenants (" + COLUMNS + ") VALUES "
+                        + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :created, :updated)")
+                .bind("id", tenant.id())
+                .bind("name", tenant.name())
+                .bind("status", tenant.status().name())
+                .bind("reason", tenant.statusReason())
+                .bind("lifecycle", tenant.lifecycle().name())
+                .bind("pool", tenant.pool())
+                .bind("metadata", toJson(tenant.metadata()))
+                .bind("created", Rows.timestamp(tenant.createdAt()))
+                .bind("updated", Rows.timestamp(tenant.updatedAt()))
+                .execute());
+    }
+
+    public void update(Tenant tenant) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
+                        + "lifecycle = :lifecycle, pool_id = :pool, metadata = :metadata, updated_at = :updated WHERE id = :id")
+                .bind("id", tenant.id())
+                .bind("name", tenant.name())
+                .bind("status", tenant.status().name())
+                .bind("reason", tenant.statusReason())
+                .bind("lifecycle", tenant.lifecycle().name())
+                .bind("pool", tenant.pool())
+                .bind("metadata", toJson(tenant.metadata()))
+                .bind("updated", Rows.timestamp(tenant.updatedAt()))
+                .execute());
+    }
+
+    public Optional<Tenant> find(Scope scope, String id) {
+        if (!scope.coversTenant(id)) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(h -> find(h, id));
+    }
+
+    static Optional<Tenant> find(Handle handle, String id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM tenants WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne();
+    }
+
+    public Page<Tenant> list(Scope scope, String after, int limit) {
+        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE id > :after");
+        if (!scope.isAgency()) {
+            sql.append(" AND id = :tenant");
+        }
+        sql.append(" ORDER BY id LIMIT :limit");
+        var rows = jdbi.withHandle(h -> h.createQuery(sql.toString())
+                .bind("after", after == null ? "" : after)
+                .bind("tenant", scope.tenantId())
+                .bind("limit", limit + 1)
+                .map((rs, ctx) -> map(rs))
+                .list());
+        return Page.of(rows, limit, Tenant::id);
+    }
+
+    public long count() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tenants").mapTo(Long.class).one());
+    }
+
+    private static Tenant map(ResultSet rs) throws SQLException {
+        return new Tenant(
+                rs.getString("id"),
+                rs.getString("name"),
+                TenantStatus.valueOf(rs.getString("status")),
+                rs.getString("status_reason"),
+                Lifecycle.valueOf(rs.getString("lifecycle")),
+                rs.getString("pool_id"),
+                fromJson(rs.getString("metadata")),
+                Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "updated_at"));
+    }
+
+    private static String toJson(Map<String, String> metadata) {
+        try {
+            return JSON.writeValueAsString(metadata);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata cannot be written as JSON", e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored tenant metadata is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.store.Ids;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Map;
+
+/** Creating tenants and moving them between states, with the rules that keep a tenant's record sane. */
+public final class TenantService {
+    static final int NAME_MAX = 200;
+    static final int METADATA_MAX_KEYS = 50;
+    static final int METADATA_KEY_MAX = 40;
+    static final int METADATA_VALUE_MAX = 500;
+    static final int REASON_MAX = 1000;
+    private final TenantRepository tenants;
+    private final Ids ids;
+    private final Clock clock;
+
+    public TenantService(TenantRepository tenants, Ids ids, Clock clock) {
+        this.tenants = tenants;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Tenant create(String name, Map<String, String> metadata) {
+        validate(name, metadata);
+        var now = now();
+        var tenant = new Tenant(ids.next("tnt"), name.strip(), TenantStatus.ACTIVE, null, Lifecycle.SETUP, null,
+                Map.copyOf(metadata), now, now);
+        tenants.insert(tenant);
+        return tenant;
+    }
+
+    /** Replaces the name and/or metadata; a null argument leaves that part as it is. */
+    public Tenant update(Scope scope, String id, String name, Map<String, String> metadata) {
+        var tenant = get(scope, id);
+        var newName = name == null ? tenant.name() : name.strip();
+        var newMetadata = metadata == null ? tenant.metadata() : Map.copyOf(metadata);
+        validate(newName, newMetadata);
+        var updated = new Tenant(tenant.id(), newName, tenant.status(), tenant.statusReason(), tenant.lifecycle(),
+                tenant.pool(), newMetadata, tenant.createdAt(), now());
+        tenants.update(updated);
+        return updated;
+    }
+
+    public Tenant pause(Scope scope, String id, String reason) {
+        var tenant = get(scope, id);
+        if (reason == null || reason.isBlank()) {
+            throw new ValidationException("reason", "is required: say why the tenant's mail is stopped");
+        }
+        if (reason.length() > REASON_MAX) {
+            throw new ValidationException("reason", "is longer than " + REASON_MAX + " characters");
+        }
+        requireNotOffboarded(tenant);
+        return changeStatus(tenant, TenantStatus.PAUSED, reason.strip());
+    }
+
+    public Tenant resume(Scope scope, String id) {
+        var tenant = get(scope, id);
+        requireNotOffboarded(tenant);
+        return changeStatus(tenant, TenantStatus.ACTIVE, null);
+    }
+
+    public Tenant get(Scope scope, String id) {
+        return tenants.find(scope, id).orElseThrow(() -> new NotFoundException("tenant", id));
+    }
+
+    private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason) {
+        var updated = new Tenant(tenant.id(), tenant.name(), status, reason, tenant.lifecycle(), tenant.pool(),
+                tenant.metadata(), tenant.createdAt(), now());
+        tenants.update(updated);
+        return updated;
+    }
+
+    private static void requireNotOffboarded(Tenant tenant) {
+        if (tenant.status() == TenantStatus.OFFBOARDED) {
+            throw new ConflictException(null, "tenant " + tenant.id() + " is offboarded");
+        }
+    }
+
+    private static void validate(String name, Map<String, String> metadata) {
+        var errors = new ArrayList<FieldError>();
+        if (name == null || name.isBlank()) {
+            errors.add(new FieldError("name", "is required"));
+        } else if (name.strip().length() > NAME_MAX) {
+            errors.add(new FieldError("name", "is longer than " + NAME_MAX + " characters"));
+        }
+        if (metadata.size() > METADATA_MAX_KEYS) {
+            errors.add(new FieldError("metadata", "has more than " + METADATA_MAX_KEYS + " keys"));
+        }
+        metadata.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > METADATA_KEY_MAX) {
+                errors.add(new FieldError("metadata", "key '" + key + "' must be 1 to " + METADATA_KEY_MAX + " characters"));
+            }
+            if (value == null || value.length() > METADATA_VALUE_MAX) {
+                errors.add(new FieldError("metadata." + key, "must be a string of at most " + METADATA_VALUE_MAX + " characters"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
