@@ -39,7 +39,7 @@ public final class ConfigLoader {
     static final List<Key> KEYS = List.of(
             new Key("data_dir", "./data", Path::of),
             new Key("database.url", "", ConfigLoader::jdbcUrl),
-            new Key("database.pool_size", "10", text -> integer(text, 1, 200)),
+            new Key("database.pool_size", "10", text -> integer(text, 2, 200)),
             new Key("redis.url", "", ConfigLoader::redisUrl),
             new Key("admin_key", "", ConfigLoader::adminKey),
             new Key("master_key", "", text -> text),

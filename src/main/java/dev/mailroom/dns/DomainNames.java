@@ -27,6 +27,11 @@ public final class DomainNames {
         try {
             name = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
+            for (var label : name.split("\\.")) {
+                if (label.length() > 63) {
+                    throw new InvalidDomainNameException("has a label longer than 63 characters");
+                }
+            }
             throw new InvalidDomainNameException("is not a valid host name: letters, digits and hyphens in dot-separated labels");
         }
         if (name.length() > 253) {

@@ -22,8 +22,14 @@ public final class Database implements AutoCloseable {
         jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }
 
+    /** Flyway holds one connection for its lock while migrating on another. */
+    static final int MIN_POOL_SIZE = 2;
+
     /** Opens the database at {@code jdbcUrl} and applies every pending migration. */
     public static Database open(String jdbcUrl, int poolSize) {
+        if (poolSize < MIN_POOL_SIZE) {
+            throw new IllegalArgumentException("a pool needs at least " + MIN_POOL_SIZE + " connections, got " + poolSize);
+        }
         var config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(poolSize);

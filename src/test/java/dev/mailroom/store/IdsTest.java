@@ -1,0 +1,24 @@
+package dev.mailroom.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+    @Test
+    void idsArePrefixedUniqueAndSortByTime() {
+        var early = new Ids(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).next("tnt");
+        var late = new Ids(Clock.fixed(Instant.parse("2026-01-01T00:00:00.001Z"), ZoneOffset.UTC)).next("tnt");
+        assertThat(early).matches("tnt_[0-9a-hjkmnp-tv-z]{26}");
+        assertThat(early).isLessThan(late);
+        var ids = new Ids(Clock.systemUTC());
+        var seen = new HashSet<String>();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(seen.add(ids.next("x"))).isTrue();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.mailroom.tenancy;
+
+import dev.mailroom.dkim.DkimKeyGenerator;
+import dev.mailroom.dkim.MasterKey;
+import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.store.Database;
+import dev.mailroom.store.Ids;
+import dev.mailroom.store.TestDatabase;
+import java.time.Clock;
+
+/** The tenancy services on a fresh test database, as the application wires them. */
+final class TenancyFixture implements AutoCloseable {
+    final TestDatabase.Instance instance;
+    final Database database;
+    final SecretSealer sealer = new SecretSealer(MasterKey.generate());
+    final TenantRepository tenantRepository;
+    final TenantService tenants;
+    final DomainRepository domainRepository;
+    final DomainService domains;
+    final ApiKeyRepository keyRepository;
+    final ApiKeyService keys;
+    final SmtpCredentialService credentials;
+
+    TenancyFixture(TestDatabase kind) {
+        instance = kind.create();
+        database = instance.open();
+        var clock = Clock.systemUTC();
+        var ids = new Ids(clock);
+        var jdbi = database.jdbi();
+        tenantRepository = new TenantRepository(jdbi);
+        tenants = new TenantService(tenantRepository, ids, clock);
+        domainRepository = new DomainRepository(jdbi);
+        domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer,
+                new RecordPlanner("mailroom.test", "mx.mailroom.test"), new DomainAdvisor(), ids, clock);
+        keyRepository = new ApiKeyRepository(jdbi);
+        keys = new ApiKeyService(keyRepository, tenants, domains, ids, clock);
+        credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
+    }
+
+    @Override
+    public void close() throws Exception {
+        database.close();
+        instance.close();
+    }
+}

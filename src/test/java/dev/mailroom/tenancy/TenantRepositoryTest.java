@@ -1,0 +1,72 @@
+package dev.mailroom.tenancy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.store.TestDatabase;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ParameterizedClass
+@MethodSource("dev.mailroom.store.TestDatabase#all")
+class TenantRepositoryTest {
+    @Parameter
+    TestDatabase kind;
+
+    private TenancyFixture fixture;
+
+    @BeforeEach
+    void open() {
+        fixture = new TenancyFixture(kind);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void storesAndReadsBackEveryField() {
+        var created = fixture.tenants.create("  Client A  ", Map.of("crm", "42", "plan", "gold"));
+        assertThat(created.name()).isEqualTo("Client A");
+        var read = fixture.tenantRepository.find(Scope.AGENCY, created.id()).orElseThrow();
+        assertThat(read).isEqualTo(created);
+        assertThat(fixture.tenantRepository.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aTenantScopeFindsOnlyItsOwnTenant() {
+        var a = fixture.tenants.create("A", Map.of());
+        var b = fixture.tenants.create("B", Map.of());
+        assertThat(fixture.tenantRepository.find(Scope.tenant(a.id()), b.id())).isEmpty();
+        assertThat(fixture.tenantRepository.list(Scope.tenant(a.id()), null, 10).data()).extracting(Tenant::id).containsExactly(a.id());
+        assertThat(fixture.tenantRepository.list(Scope.AGENCY, null, 10).data()).extracting(Tenant::id).containsExactly(a.id(), b.id());
+    }
+
+    @Test
+    void updatesKeepWhatIsNotChanged() {
+        var tenant = fixture.tenants.create("A", Map.of("k", "v"));
+        var renamed = fixture.tenants.update(Scope.AGENCY, tenant.id(), "B", null);
+        assertThat(renamed.metadata()).isEqualTo(Map.of("k", "v"));
+        var paused = fixture.tenants.pause(Scope.AGENCY, tenant.id(), "bounce rate 6%");
+        assertThat(fixture.tenantRepository.find(Scope.AGENCY, tenant.id()).orElseThrow()).isEqualTo(paused);
+        assertThat(paused.status()).isEqualTo(TenantStatus.PAUSED);
+    }
+
+    @Test
+    void invalidInputChangesNothing() {
+        var tenant = fixture.tenants.create("A", Map.of());
+        assertThatThrownBy(() -> fixture.tenants.update(Scope.AGENCY, tenant.id(), "x".repeat(201), null))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("name"));
+        assertThatThrownBy(() -> fixture.tenants.create("", Map.of())).isInstanceOf(ValidationException.class);
+        assertThat(fixture.tenantRepository.find(Scope.AGENCY, tenant.id()).orElseThrow()).isEqualTo(tenant);
+        assertThat(fixture.tenantRepository.count()).isEqualTo(1);
+    }
+}
