@@ -1,6 +1,7 @@
 package dev.mailroom.tenancy;
 
 import dev.mailroom.store.Page;
+import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,18 +73,8 @@ public final class ApiKeyRepository {
     }
 
     public Page<ApiKey> list(Scope scope, String after, int limit) {
-        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM api_keys WHERE id > :after");
-        if (!scope.isAgency()) {
-            sql.append(" AND tenant_id = :tenant");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        var rows = jdbi.withHandle(h -> h.createQuery(sql.toString())
-                .bind("after", after == null ? "" : after)
-                .bind("tenant", scope.tenantId())
-                .bind("limit", limit + 1)
-                .map((rs, ctx) -> map(rs))
-                .list());
-        return Page.of(rows, limit, ApiKey::id);
+        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM api_keys", "tenant_id", scope.tenantId(), after, limit,
+                (rs, ctx) -> map(rs), ApiKey::id);
     }
 
     public void delete(ApiKey key) {

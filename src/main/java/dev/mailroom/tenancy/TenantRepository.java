@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.store.Page;
+import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +23,18 @@ public final class TenantRepository {
     }
 
     public void insert(Tenant tenant) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO tenants (" + COLUMNS + ") VALUES "
-                        + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :created, :updated)")
+        write("INSERT INTO tenants (" + COLUMNS + ") VALUES "
+                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :created, :updated)", tenant);
+    }
+
+    /** Writes every field but the id and the creation time. */
+    public void update(Tenant tenant) {
+        write("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
+                + "lifecycle = :lifecycle, pool_id = :pool, metadata = :metadata, updated_at = :updated WHERE id = :id", tenant);
+    }
+
+    private void write(String sql, Tenant tenant) {
+        jdbi.useHandle(h -> h.createUpdate(sql)
                 .bind("id", tenant.id())
                 .bind("name", tenant.name())
                 .bind("status", tenant.status().name())
@@ -32,20 +43,6 @@ public final class TenantRepository {
                 .bind("pool", tenant.pool())
                 .bind("metadata", toJson(tenant.metadata()))
                 .bind("created", Rows.timestamp(tenant.createdAt()))
-                .bind("updated", Rows.timestamp(tenant.updatedAt()))
-                .execute());
-    }
-
-    public void update(Tenant tenant) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
-                        + "lifecycle = :lifecycle, pool_id = :pool, metadata = :metadata, updated_at = :updated WHERE id = :id")
-                .bind("id", tenant.id())
-                .bind("name", tenant.name())
-                .bind("status", tenant.status().name())
-                .bind("reason", tenant.statusReason())
-                .bind("lifecycle", tenant.lifecycle().name())
-                .bind("pool", tenant.pool())
-                .bind("metadata", toJson(tenant.metadata()))
                 .bind("updated", Rows.timestamp(tenant.updatedAt()))
                 .execute());
     }
@@ -65,18 +62,8 @@ public final class TenantRepository {
     }
 
     public Page<Tenant> list(Scope scope, String after, int limit) {
-        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM tenants WHERE id > :after");
-        if (!scope.isAgency()) {
-            sql.append(" AND id = :tenant");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        var rows = jdbi.withHandle(h -> h.createQuery(sql.toString())
-                .bind("after", after == null ? "" : after)
-                .bind("tenant", scope.tenantId())
-                .bind("limit", limit + 1)
-                .map((rs, ctx) -> map(rs))
-                .list());
-        return Page.of(rows, limit, Tenant::id);
+        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM tenants", "id", scope.tenantId(), after, limit,
+                (rs, ctx) -> map(rs), Tenant::id);
     }
 
     public long count() {
