@@ -8,7 +8,7 @@ CREATE TABLE tenants (
     status_reason VARCHAR(1000),
     lifecycle     VARCHAR(20)  NOT NULL,
     pool_id       VARCHAR(40),
-    metadata      VARCHAR(20000) NOT NULL,
+    metadata      VARCHAR(200000) NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
@@ -18,19 +18,23 @@ CREATE TABLE tenants (
 CREATE TABLE domain_names (
     name       VARCHAR(253) PRIMARY KEY,
     tenant_id  VARCHAR(40)  NOT NULL REFERENCES tenants (id),
-    token      VARCHAR(40)  NOT NULL UNIQUE
+    token      VARCHAR(40)  NOT NULL UNIQUE,
+    CONSTRAINT domain_names_owner UNIQUE (name, tenant_id)
 );
 
 CREATE TABLE domains (
     id         VARCHAR(40)  PRIMARY KEY,
     tenant_id  VARCHAR(40)  NOT NULL REFERENCES tenants (id),
-    name       VARCHAR(253) NOT NULL REFERENCES domain_names (name),
+    name       VARCHAR(253) NOT NULL,
     stream     VARCHAR(20)  NOT NULL,
     setup      VARCHAR(20)  NOT NULL,
     status     VARCHAR(20)  NOT NULL,
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    CONSTRAINT domains_name_stream UNIQUE (name, stream)
+    CONSTRAINT domains_name_stream UNIQUE (name, stream),
+    -- the claim must be this tenant's: a name released and claimed by another tenant
+    -- meanwhile cannot receive this tenant's domain
+    CONSTRAINT domains_claim FOREIGN KEY (name, tenant_id) REFERENCES domain_names (name, tenant_id)
 );
 CREATE INDEX domains_tenant ON domains (tenant_id, id);
 
@@ -47,13 +51,14 @@ CREATE TABLE dkim_keys (
 );
 
 -- Secrets are stored as SHA-256 of high-entropy generated values; the clear value is shown once.
+-- The bootstrap key's secret is admin_key in the configuration and is not stored at all.
 -- domain_ids: NULL = every domain of the tenant; a list = only those.
 CREATE TABLE api_keys (
     id          VARCHAR(40) PRIMARY KEY,
     tenant_id   VARCHAR(40) REFERENCES tenants (id),
     secret_hash VARCHAR(64) NOT NULL,
     permissions VARCHAR(100) NOT NULL,
-    domain_ids  VARCHAR(4000),
+    domain_ids  VARCHAR(10000),
     bootstrap   BOOLEAN NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
@@ -64,8 +69,8 @@ CREATE TABLE smtp_credentials (
     tenant_id     VARCHAR(40) NOT NULL REFERENCES tenants (id),
     username      VARCHAR(100) UNIQUE,
     password_hash VARCHAR(64),
-    networks      VARCHAR(4000),
-    domain_ids    VARCHAR(4000),
+    networks      VARCHAR(10000),
+    domain_ids    VARCHAR(10000),
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX smtp_credentials_tenant ON smtp_credentials (tenant_id, id);

@@ -70,10 +70,12 @@ public final class ApiServer implements AutoCloseable {
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
         config.routes.exception(ValidationException.class, (e, ctx) -> problem(ctx,
                 Problem.of(422, "invalid-input", "Invalid input", "the request has invalid fields; see errors").withErrors(e.errors())));
-        config.routes.exception(ConflictException.class, (e, ctx) -> {
-            var conflict = Problem.of(409, "conflict", "Conflict", e.getMessage());
-            problem(ctx, e.field() == null ? conflict : conflict.withErrors(List.of(new FieldError(e.field(), e.getMessage()))));
-        });
+        // A clash on a field (a name already taken) is invalid input for that field; a clash with
+        // the resource's state (revoking oneself) is a conflict.
+        config.routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, e.field() == null
+                ? Problem.of(409, "conflict", "Conflict", e.getMessage())
+                : Problem.of(422, "invalid-input", "Invalid input", e.getMessage())
+                        .withErrors(List.of(new FieldError(e.field(), e.getMessage())))));
         config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, Problem.of(404, "not-found", "Not found", e.getMessage())));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromStatus(e.getStatus(),
                 e.getStatus() == 413 ? "the request body is larger than " + settings.maxRequestBytes() + " bytes (http.max_request_bytes)" : e.getMessage())));
@@ -115,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static Problem fromStatus(int status, String detail) {
         var title = HttpStatus.forStatus(status).getMessage();
-        var slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+        var slug = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         return Problem.of(status, slug, title, detail);
     }
 

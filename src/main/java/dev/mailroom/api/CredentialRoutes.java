@@ -46,14 +46,14 @@ final class CredentialRoutes {
     }
 
     private void list(Context ctx) {
-        var caller = Callers.require(ctx, Permission.MANAGE);
+        var caller = Callers.requireUnrestricted(ctx, Permission.MANAGE);
         var paging = Paging.of(ctx);
         var scope = caller.scope().narrowTo(ctx.queryParam("tenant_id"));
         ctx.json(credentials.list(scope, paging.cursor(), paging.limit()).map(c -> CredentialView.of(c, null)));
     }
 
     private void delete(Context ctx) {
-        var caller = Callers.require(ctx, Permission.MANAGE);
+        var caller = Callers.requireUnrestricted(ctx, Permission.MANAGE);
         credentials.delete(caller.scope(), ctx.pathParam("id"));
         ctx.status(204);
     }

@@ -65,7 +65,7 @@ final class DomainRoutes {
         var key = Callers.require(ctx, Permission.READ);
         var paging = Paging.of(ctx);
         var scope = key.scope().narrowTo(ctx.queryParam("tenant_id"));
-        ctx.json(domains.list(scope, paging.cursor(), paging.limit()).map(domain -> DomainView.of(domains.details(domain))));
+        ctx.json(domains.list(scope, paging.cursor(), paging.limit()).map(DomainView::of));
     }
 
     private void get(Context ctx) {

@@ -63,7 +63,7 @@ public final class Mailroom implements AutoCloseable {
             var ids = new Ids(clock);
             var tenantRepository = new TenantRepository(jdbi);
             var tenants = new TenantService(tenantRepository, ids, clock);
-            var planner = new RecordPlanner(config.platformDomain(), config.hostname());
+            var planner = new RecordPlanner(config.platformDomain());
             var domains = new DomainService(new DomainRepository(jdbi), tenants, new DkimKeyGenerator(), sealer, planner,
                     new DomainAdvisor(), ids, clock);
             var keys = new ApiKeyService(new ApiKeyRepository(jdbi), tenants, domains, ids, clock);

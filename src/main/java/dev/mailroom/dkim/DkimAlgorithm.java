@@ -25,6 +25,11 @@ public enum DkimAlgorithm {
         return keyType;
     }
 
+    /** The TXT record value that publishes a public key of this algorithm ({@code p=} in base64). */
+    public String keyRecord(String publicKeyBase64) {
+        return "v=DKIM1; k=" + keyType + "; p=" + publicKeyBase64;
+    }
+
     /** Appended to a selector so the RSA and Ed25519 keys of one generation have distinct names. */
     public String selectorSuffix() {
         return selectorSuffix;

@@ -15,7 +15,7 @@ public record DkimKeyPair(DkimAlgorithm algorithm, byte[] privateKeyPkcs8, byte[
 
     /** The TXT record value that publishes this key. */
     public String txtRecord() {
-        return "v=DKIM1; k=" + algorithm.keyType() + "; p=" + publicKeyBase64();
+        return algorithm.keyRecord(publicKeyBase64());
     }
 
     @Override

@@ -11,12 +11,9 @@ public final class RecordPlanner {
     static final String RETURN_PATH_LABEL = "rp";
     static final String TRACKING_LABEL = "t";
     private final String platformDomain;
-    private final String mxHost;
 
-    /** @param mxHost the host that receives bounces for return-path domains (Mailroom's inbound MX) */
-    public RecordPlanner(String platformDomain, String mxHost) {
+    public RecordPlanner(String platformDomain) {
         this.platformDomain = platformDomain;
-        this.mxHost = mxHost;
     }
 
     /** A DKIM key to publish: its selector, its TXT value and whether verification waits for it. */
@@ -39,7 +36,7 @@ public final class RecordPlanner {
                     records.add(pending(RecordPurpose.DKIM, "TXT", dkimName(key, domain), key.txtValue(), key.required(),
                             "DKIM public key " + key.selector() + "; publish a new one when Mailroom rotates keys"));
                 }
-                records.add(pending(RecordPurpose.RETURN_PATH, "MX", returnPath(domain), "10 " + mxHost, true,
+                records.add(pending(RecordPurpose.RETURN_PATH, "MX", returnPath(domain), "10 mx." + platformDomain, true,
                         "bounce address domain: bounces come back to Mailroom's inbound MX"));
                 records.add(pending(RecordPurpose.SPF, "TXT", returnPath(domain),
                         "v=spf1 include:" + RETURN_PATH_LABEL + "." + platformDomain + " -all", true,

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The relational store: a pooled data source, migrated by Flyway on open, wrapped by JDBI.
@@ -18,8 +17,6 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
-        // Scoped queries bind the tenant whether or not their SQL names it.
-        jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }
 
     /** Flyway holds one connection for its lock while migrating on another. */

@@ -19,12 +19,13 @@ public final class PagedQuery {
     public static <T> Page<T> list(Jdbi jdbi, String select, String tenantColumn, String tenantId, String after, int limit,
             RowMapper<T> mapper, Function<T, String> id) {
         var sql = select + " WHERE id > :after" + (tenantId == null ? "" : " AND " + tenantColumn + " = :tenant") + " ORDER BY id LIMIT :limit";
-        var rows = jdbi.withHandle(h -> h.createQuery(sql)
-                .bind("after", after == null ? "" : after)
-                .bind("tenant", tenantId)
-                .bind("limit", limit + 1)
-                .map(mapper)
-                .list());
+        var rows = jdbi.withHandle(h -> {
+            var query = h.createQuery(sql).bind("after", after == null ? "" : after).bind("limit", limit + 1);
+            if (tenantId != null) {
+                query.bind("tenant", tenantId);
+            }
+            return query.map(mapper).list();
+        });
         return Page.of(rows, limit, id);
     }
 }

@@ -41,17 +41,18 @@ public final class ApiKeyRepository {
                 .findOne());
     }
 
-    public Optional<StoredKey> findBootstrap() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE bootstrap = TRUE")
-                .map((rs, ctx) -> new StoredKey(map(rs), rs.getString("secret_hash")))
-                .findOne());
-    }
-
-    public void updateSecretHash(String id, String secretHash) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE api_keys SET secret_hash = :hash WHERE id = :id")
-                .bind("id", id)
-                .bind("hash", secretHash)
-                .execute());
+    /**
+     * Stores a key whose secret lives elsewhere (the configured admin key), unless a key with
+     * its id exists already; a concurrent insert by another node is not an error.
+     */
+    public void insertIfAbsent(ApiKey key) {
+        try {
+            insert(key, "");
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            if (findForAuthentication(key.id()).isEmpty()) {
+                throw e;
+            }
+        }
     }
 
     public void deleteBootstrap() {

@@ -11,11 +11,16 @@ import java.util.Set;
 
 /**
  * API keys: {@code mr_<key id>_<secret>}. The id part finds the stored hash, which is then
- * compared in constant time; the secret is returned once, at creation.
+ * compared in constant time; the secret is returned once, at creation. The bootstrap key's
+ * value is {@code admin_key} itself, chosen by a person: it is never stored, only compared
+ * with the configured value.
  */
 public final class ApiKeyService {
     static final String PREFIX = "mr_";
     private static final String ID_PREFIX = "key";
+    /** One id for the bootstrap key, so nodes starting together cannot create two. */
+    static final String BOOTSTRAP_ID = "key_bootstrap";
+    private volatile String adminKey;
     private final ApiKeyRepository keys;
     private final TenantService tenants;
     private final DomainService domains;
@@ -37,9 +42,15 @@ public final class ApiKeyService {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
         }
-        var parsed = keyIdOf(presented).flatMap(keys::findForAuthentication).filter(stored -> !stored.key().bootstrap());
-        var candidate = parsed.isPresent() ? parsed : keys.findBootstrap();
-        return candidate.filter(stored -> Secrets.matches(presented, stored.secretHash())).map(ApiKeyRepository.StoredKey::key);
+        var issued = keyIdOf(presented).flatMap(keys::findForAuthentication).filter(stored -> !stored.key().bootstrap());
+        if (issued.isPresent()) {
+            return issued.filter(stored -> Secrets.matches(presented, stored.secretHash())).map(ApiKeyRepository.StoredKey::key);
+        }
+        var configured = adminKey;
+        if (configured != null && Secrets.matches(presented, Secrets.hash(configured))) {
+            return keys.findForAuthentication(BOOTSTRAP_ID).map(ApiKeyRepository.StoredKey::key);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -57,7 +68,7 @@ public final class ApiKeyService {
         }
         for (var permission : permissions) {
             if (!creator.allows(permission)) {
-                throw new ValidationException("permissions", "cannot grant '" + permission.name().toLowerCase()
+                throw new ValidationException("permissions", "cannot grant '" + permission.name().toLowerCase(java.util.Locale.ROOT)
                         + "': the key making this request does not have it");
             }
         }
@@ -76,17 +87,15 @@ public final class ApiKeyService {
      * removes it when unset. When no agency key exists at all, generates one and returns its
      * secret so that the caller can print it, this once.
      */
-    public Optional<String> bootstrap(String adminKey) {
-        if (adminKey != null && !adminKey.isEmpty()) {
-            var existing = keys.findBootstrap();
-            if (existing.isEmpty()) {
-                var key = new ApiKey(ids.next(ID_PREFIX), null, EnumSet.allOf(Permission.class), null, true, now());
-                keys.insert(key, Secrets.hash(adminKey));
-            } else if (!Secrets.matches(adminKey, existing.get().secretHash())) {
-                keys.updateSecretHash(existing.get().key().id(), Secrets.hash(adminKey));
+    public Optional<String> bootstrap(String configuredKey) {
+        if (configuredKey != null && !configuredKey.isEmpty()) {
+            adminKey = configuredKey;
+            if (keys.findForAuthentication(BOOTSTRAP_ID).isEmpty()) {
+                keys.insertIfAbsent(new ApiKey(BOOTSTRAP_ID, null, EnumSet.allOf(Permission.class), null, true, now()));
             }
             return Optional.empty();
         }
+        adminKey = null;
         keys.deleteBootstrap();
         if (keys.anyAgencyKey()) {
             return Optional.empty();

@@ -6,15 +6,17 @@ import dev.mailroom.store.Page;
 import dev.mailroom.store.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** Sending domains, the ownership of their names, and their DKIM keys. */
 public final class DomainRepository {
     private static final String COLUMNS = "d.id, d.tenant_id, d.name, d.stream, d.setup, d.status, n.token, d.created_at, d.updated_at";
-    private static final String FROM = " FROM domains d JOIN domain_names n ON n.name = d.name";
+    private static final String FROM = " FROM domains d JOIN domain_names n ON n.name = d.name AND n.tenant_id = d.tenant_id";
     private final Jdbi jdbi;
 
     public DomainRepository(Jdbi jdbi) {
@@ -102,8 +104,10 @@ public final class DomainRepository {
         var rows = jdbi.withHandle(h -> {
             var query = h.createQuery(sql.toString())
                     .bind("after", after == null ? "" : after)
-                    .bind("tenant", scope.tenantId())
                     .bind("limit", limit + 1);
+            if (!scope.isAgency()) {
+                query.bind("tenant", scope.tenantId());
+            }
             if (scope.domainIds() != null) {
                 query.bindList("ids", List.copyOf(scope.domainIds()));
             }
@@ -125,13 +129,17 @@ public final class DomainRepository {
     }
 
     public List<DomainKey> keysOf(String domainId) {
-        return jdbi.withHandle(h -> keysOf(h, domainId));
+        return keysOf(List.of(domainId)).getOrDefault(domainId, List.of());
     }
 
-    private static List<DomainKey> keysOf(Handle h, String domainId) {
-        return h.createQuery("SELECT id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at "
-                        + "FROM dkim_keys WHERE domain_id = :domain ORDER BY created_at, algorithm")
-                .bind("domain", domainId)
+    /** The keys of several domains in one query, by domain id. */
+    public Map<String, List<DomainKey>> keysOf(Collection<String> domainIds) {
+        if (domainIds.isEmpty()) {
+            return Map.of();
+        }
+        var keys = jdbi.withHandle(h -> h.createQuery("SELECT id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at "
+                        + "FROM dkim_keys WHERE domain_id IN (<domains>) ORDER BY created_at, id")
+                .bindList("domains", List.copyOf(domainIds))
                 .map((rs, ctx) -> new DomainKey(
                         rs.getString("id"),
                         rs.getString("domain_id"),
@@ -140,7 +148,20 @@ public final class DomainRepository {
                         rs.getString("public_key"),
                         rs.getString("sealed_private_key"),
                         Rows.instant(rs, "created_at")))
-                .list();
+                .list());
+        return keys.stream().collect(Collectors.groupingBy(DomainKey::domainId));
+    }
+
+    /** The streams carried on each of several names, in one query. */
+    public Map<String, List<Stream>> streamsOn(Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        var rows = jdbi.withHandle(h -> h.createQuery("SELECT name, stream FROM domains WHERE name IN (<names>) ORDER BY id")
+                .bindList("names", List.copyOf(names))
+                .map((rs, ctx) -> Map.entry(rs.getString("name"), Stream.valueOf(rs.getString("stream"))))
+                .list());
+        return rows.stream().collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
     /** Deletes a domain with its keys; the last domain on a name gives the name up for others to claim. */

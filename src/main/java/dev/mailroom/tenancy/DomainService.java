@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -23,6 +24,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 public final class DomainService {
     private static final DateTimeFormatter SELECTOR_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final int TOKEN_LENGTH = 10;
+    static final int MAX_RESTRICTION = 100;
     private final DomainRepository domains;
     private final TenantService tenants;
     private final DkimKeyGenerator keyGenerator;
@@ -47,7 +49,7 @@ public final class DomainService {
     public DomainDetails add(Scope scope, String tenantId, String rawName, Stream stream, DnsSetup setup) {
         var tenant = tenants.get(scope, tenantId);
         if (tenant.status() == TenantStatus.OFFBOARDED) {
-            throw new ConflictException("tenant_id", "tenant " + tenantId + " is offboarded");
+            throw new ConflictException(null, "tenant " + tenantId + " is offboarded");
         }
         String name;
         try {
@@ -60,7 +62,7 @@ public final class DomainService {
             throw new ConflictException("name", name + " is already in use by another tenant");
         }
         if (domains.streamsOf(tenantId, name).contains(stream)) {
-            throw new ConflictException("name", name + " is already added for the " + stream.name().toLowerCase() + " stream");
+            throw new ConflictException("name", name + " is already added for the " + stream.name().toLowerCase(java.util.Locale.ROOT) + " stream");
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var token = claim.map(DomainRepository.NameClaim::token).orElseGet(() -> Secrets.dnsToken(TOKEN_LENGTH));
@@ -69,8 +71,11 @@ public final class DomainService {
         try {
             domains.insert(domain, claim.isEmpty(), keys);
         } catch (UnableToExecuteStatementException e) {
-            // Lost a race for the name: another request claimed it between our check and insert.
-            throw new ConflictException("name", name + " is already in use");
+            if (!isConstraintViolation(e)) {
+                throw e;
+            }
+            // Lost a race for the name between the checks above and the insert; the constraints decided.
+            throw new ConflictException("name", name + " was just taken, or released and claimed by another tenant");
         }
         return details(domain);
     }
@@ -79,8 +84,9 @@ public final class DomainService {
         return details(find(scope, id));
     }
 
-    public Page<Domain> list(Scope scope, String after, int limit) {
-        return domains.list(scope, after, limit);
+    public Page<DomainDetails> list(Scope scope, String after, int limit) {
+        var page = domains.list(scope, after, limit);
+        return new Page<>(details(page.data()), page.nextCursor());
     }
 
     public void delete(Scope scope, String id) {
@@ -102,6 +108,9 @@ public final class DomainService {
         if (requested.isEmpty()) {
             throw new ValidationException("domain_ids", "must name at least one domain, or be left out for all of the tenant's domains");
         }
+        if (requested.size() > MAX_RESTRICTION) {
+            throw new ValidationException("domain_ids", "names more than " + MAX_RESTRICTION + " domains; leave it out to allow all");
+        }
         var owned = domains.idsOwnedBy(tenantId, requested);
         var errors = new ArrayList<FieldError>();
         for (int i = 0; i < requested.size(); i++) {
@@ -116,18 +125,30 @@ public final class DomainService {
         return requested.stream().distinct().toList();
     }
 
-    /** The records of a domain, each still {@code pending} until verification has checked it. */
-    public DomainDetails details(Domain domain) {
-        var published = domains.keysOf(domain.id()).stream()
-                .sorted(java.util.Comparator.comparing(DomainKey::algorithm))
-                .map(key -> new RecordPlanner.DkimKey(key.selector(),
-                        "v=DKIM1; k=" + key.algorithm().keyType() + "; p=" + key.publicKey(),
-                        key.algorithm() == DkimAlgorithm.RSA_SHA256))
-                .toList();
-        var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published);
-        var otherStreams = new ArrayList<>(domains.streamsOf(domain.tenantId(), domain.name()));
-        otherStreams.remove(domain.stream());
-        return new DomainDetails(domain, records, advisor.review(domain.name(), domain.stream(), otherStreams));
+    private DomainDetails details(Domain domain) {
+        return details(List.of(domain)).getFirst();
+    }
+
+    /** The records of domains (each still {@code pending} until verification has checked it) and the advice on them. */
+    private List<DomainDetails> details(List<Domain> page) {
+        var keys = domains.keysOf(page.stream().map(Domain::id).toList());
+        var streams = domains.streamsOn(page.stream().map(Domain::name).collect(java.util.stream.Collectors.toSet()));
+        return page.stream().map(domain -> {
+            var published = keys.getOrDefault(domain.id(), List.of()).stream()
+                    .sorted(Comparator.comparing(DomainKey::algorithm))
+                    .map(key -> new RecordPlanner.DkimKey(key.selector(), key.algorithm().keyRecord(key.publicKey()),
+                            key.algorithm() == DkimAlgorithm.RSA_SHA256))
+                    .toList();
+            var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published);
+            var otherStreams = new ArrayList<>(streams.getOrDefault(domain.name(), List.of()));
+            otherStreams.remove(domain.stream());
+            return new DomainDetails(domain, records, advisor.review(domain.name(), domain.stream(), otherStreams));
+        }).toList();
+    }
+
+    /** An integrity constraint refused the statement (SQLSTATE class 23: unique, foreign key...). */
+    private static boolean isConstraintViolation(UnableToExecuteStatementException e) {
+        return e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
     }
 
     private Domain find(Scope scope, String id) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 public final class SmtpCredentialService {
+    static final int MAX_NETWORKS = 100;
     private final SmtpCredentialRepository credentials;
     private final TenantService tenants;
     private final DomainService domains;
@@ -60,6 +61,9 @@ public final class SmtpCredentialService {
     private static List<String> canonical(List<String> networks) {
         if (networks.isEmpty()) {
             throw new ValidationException("networks", "must name at least one network, e.g. 203.0.113.0/24");
+        }
+        if (networks.size() > MAX_NETWORKS) {
+            throw new ValidationException("networks", "names more than " + MAX_NETWORKS + " networks");
         }
         var result = new ArrayList<String>();
         var errors = new ArrayList<FieldError>();

@@ -27,10 +27,10 @@ public final class TenantRepository {
                 + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :created, :updated)", tenant);
     }
 
-    /** Writes every field but the id and the creation time. */
+    /** Writes the whole record; its id and creation time never change. */
     public void update(Tenant tenant) {
-        write("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
-                + "lifecycle = :lifecycle, pool_id = :pool, metadata = :metadata, updated_at = :updated WHERE id = :id", tenant);
+        write("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, lifecycle = :lifecycle, "
+                + "pool_id = :pool, metadata = :metadata, created_at = :created, updated_at = :updated WHERE id = :id", tenant);
     }
 
     private void write(String sql, Tenant tenant) {

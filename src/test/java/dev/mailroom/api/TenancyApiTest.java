@@ -197,6 +197,36 @@ class TenancyApiTest {
         var widen = server.post("/v1/api-keys", key, "{\"domain_ids\":[\"" + tx + "\"],\"permissions\":[\"read\"]}");
         assertThat(widen.status()).isEqualTo(422);
         assertThat(server.post("/v1/api-keys", key, "{\"permissions\":[\"read\"]}").status()).isEqualTo(422);
+        // nor does it reach the tenant's other keys and credentials
+        var tenantKey = server.post("/v1/api-keys", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\",\"permissions\":[\"send\"]}").text("id");
+        assertThat(server.get("/v1/api-keys", key).status()).isEqualTo(403);
+        assertThat(server.send("DELETE", "/v1/api-keys/" + tenantKey, key, null).status()).isEqualTo(403);
+        var credential = server.post("/v1/smtp-credentials", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\"}").text("id");
+        assertThat(server.get("/v1/smtp-credentials", key).status()).isEqualTo(403);
+        assertThat(server.send("DELETE", "/v1/smtp-credentials/" + credential, key, null).status()).isEqualTo(403);
+        var narrowed = server.post("/v1/smtp-credentials", key, "{\"domain_ids\":[\"" + news + "\"]}");
+        assertThat(narrowed.status()).isEqualTo(201);
+        assertThat(narrowed.json().path("domain_ids").get(0).asText()).isEqualTo(news);
+    }
+
+    @Test
+    void theLargestValidMetadataIsStored() {
+        var metadata = new StringBuilder("{");
+        for (int i = 0; i < 50; i++) {
+            metadata.append(i == 0 ? "" : ",").append("\"").append(String.format("%040d", i)).append("\":\"")
+                    .append("\\\"é".repeat(250)).append("\"");
+        }
+        metadata.append("}");
+        var created = server.post("/v1/tenants", ADMIN_KEY, "{\"name\":\"Big\",\"metadata\":" + metadata + "}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(server.get("/v1/tenants/" + created.text("id"), ADMIN_KEY).json().path("metadata")).hasSize(50);
+        var tooMany = new StringBuilder("{");
+        for (int i = 0; i < 51; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        var refused = server.post("/v1/tenants", ADMIN_KEY, "{\"name\":\"Big\",\"metadata\":" + tooMany + "}}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(fields(refused.json())).containsExactly("metadata");
     }
 
     @Test
@@ -218,7 +248,7 @@ class TenancyApiTest {
         }
 
         var taken = server.post("/v1/domains", ADMIN_KEY, "{\"tenant_id\":\"" + tenantB + "\",\"name\":\"NEWS.clienta.example.\"}");
-        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.status()).isEqualTo(422);
         assertThat(fields(taken.json())).containsExactly("name");
 
         var missing = server.post("/v1/domains", ADMIN_KEY, "{}");
@@ -269,7 +299,8 @@ class TenancyApiTest {
         assertThat(dmarc(again)).isEqualTo(dmarc(shared));
 
         var twice = server.post("/v1/domains", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\",\"name\":\"news.clienta.example\",\"stream\":\"marketing\"}");
-        assertThat(twice.status()).isEqualTo(409);
+        assertThat(twice.status()).isEqualTo(422);
+        assertThat(fields(twice.json())).containsExactly("name");
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordPlannerTest {
-    private final RecordPlanner planner = new RecordPlanner("mailroom.example", "mx1.mailroom.example");
+    private final RecordPlanner planner = new RecordPlanner("mailroom.example");
     private final List<RecordPlanner.DkimKey> keys = List.of(
             new RecordPlanner.DkimKey("mk20261124r", "v=DKIM1; k=rsa; p=" + "A".repeat(392), true),
             new RecordPlanner.DkimKey("mk20261124e", "v=DKIM1; k=ed25519; p=" + "B".repeat(44), false));
@@ -42,7 +42,7 @@ class RecordPlannerTest {
     void txtSetupPublishesKeysAndAnSpfInclude() {
         var records = planner.plan("tx.clienta.com", "tok123", DnsSetup.TXT, false, keys);
         assertThat(record(records, RecordPurpose.DKIM, "TXT").value()).startsWith("v=DKIM1; k=rsa; p=");
-        assertThat(record(records, RecordPurpose.RETURN_PATH, "MX").value()).isEqualTo("10 mx1.mailroom.example");
+        assertThat(record(records, RecordPurpose.RETURN_PATH, "MX").value()).isEqualTo("10 mx.mailroom.example");
         var spf = record(records, RecordPurpose.SPF, "TXT");
         assertThat(spf.name()).isEqualTo("rp.tx.clienta.com");
         assertThat(spf.value()).isEqualTo("v=spf1 include:rp.mailroom.example -all");
@@ -63,7 +63,7 @@ class RecordPlannerTest {
         var strings = rsa.substring(rsa.indexOf('"')).split("\" \"");
         assertThat(strings).hasSize(2);
         assertThat(strings[0].length() - 1).isEqualTo(255);
-        assertThat(record(records, RecordPurpose.RETURN_PATH, "MX").zoneLine()).isEqualTo("rp.tx.clienta.com. 3600 IN MX 10 mx1.mailroom.example.");
+        assertThat(record(records, RecordPurpose.RETURN_PATH, "MX").zoneLine()).isEqualTo("rp.tx.clienta.com. 3600 IN MX 10 mx.mailroom.example.");
         var cname = planner.plan("news.clienta.com", "tok123", DnsSetup.CNAME, true, keys).get(2).zoneLine();
         assertThat(cname).isEqualTo("rp.news.clienta.com. 3600 IN CNAME rp.mailroom.example.");
     }

@@ -59,6 +59,10 @@ class ApiKeyServiceTest {
     @Test
     void theBootstrapKeyFollowsTheConfiguration() {
         assertThat(agency.bootstrap()).isTrue();
+        assertThat(fixture.keyRepository.findForAuthentication(agency.id()).orElseThrow().secretHash())
+                .as("a person-chosen admin key is not stored, not even hashed").isEmpty();
+        assertThat(fixture.keys.bootstrap(ADMIN)).as("a second start changes nothing").isEmpty();
+        assertThat(fixture.keys.list(Scope.AGENCY, null, 10).data()).hasSize(1);
         assertThat(agency.permissions()).containsExactlyInAnyOrder(Permission.values());
         fixture.keys.bootstrap("another-admin-key-0123456789");
         assertThat(fixture.keys.authenticate(ADMIN)).isEmpty();

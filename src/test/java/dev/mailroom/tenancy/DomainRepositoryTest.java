@@ -111,6 +111,18 @@ class DomainRepositoryTest {
     }
 
     @Test
+    void theDatabaseRefusesADomainOnANameAnotherTenantClaimed() {
+        var claimed = fixture.domains.add(Scope.AGENCY, tenantA.id(), "news.clienta.example", Stream.MARKETING, DnsSetup.CNAME).domain();
+        var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // as if B's request had checked the name while it was free and inserted after A claimed it
+        var intruder = new Domain("dom_intruder", tenantB.id(), claimed.name(), Stream.TRANSACTIONAL, DnsSetup.CNAME,
+                DomainStatus.PENDING, claimed.token(), now, now);
+        assertThatThrownBy(() -> fixture.domainRepository.insert(intruder, false, List.of()))
+                .isInstanceOf(org.jdbi.v3.core.statement.UnableToExecuteStatementException.class);
+        assertThat(fixture.domains.list(Scope.tenant(tenantB.id()), null, 10).data()).isEmpty();
+    }
+
+    @Test
     void theOwnerMayUseANameForASecondStreamSharingItsToken() {
         var marketing = fixture.domains.add(Scope.AGENCY, tenantA.id(), "news.clienta.example", Stream.MARKETING, DnsSetup.CNAME);
         var transactional = fixture.domains.add(Scope.AGENCY, tenantA.id(), "news.clienta.example", Stream.TRANSACTIONAL, DnsSetup.CNAME);
@@ -129,12 +141,16 @@ class DomainRepositoryTest {
 
         assertThat(fixture.domainRepository.find(Scope.tenant(tenantB.id()), a1.id())).isEmpty();
         assertThat(fixture.domainRepository.find(new Scope(tenantA.id(), Set.of(a2.id())), a1.id())).isEmpty();
-        assertThat(fixture.domains.list(Scope.tenant(tenantA.id()), null, 10).data()).extracting(Domain::id).containsExactly(a1.id(), a2.id());
-        assertThat(fixture.domains.list(new Scope(tenantA.id(), Set.of(a2.id())), null, 10).data()).extracting(Domain::id).containsExactly(a2.id());
-        assertThat(fixture.domains.list(new Scope(tenantA.id(), Set.of()), null, 10).data()).isEmpty();
+        assertThat(ids(fixture.domains.list(Scope.tenant(tenantA.id()), null, 10))).containsExactly(a1.id(), a2.id());
+        assertThat(ids(fixture.domains.list(new Scope(tenantA.id(), Set.of(a2.id())), null, 10))).containsExactly(a2.id());
+        assertThat(ids(fixture.domains.list(new Scope(tenantA.id(), Set.of()), null, 10))).isEmpty();
         assertThat(fixture.domains.list(Scope.AGENCY, null, 2).nextCursor()).isEqualTo(a2.id());
-        assertThat(fixture.domains.list(Scope.AGENCY, a2.id(), 2).data()).extracting(Domain::id).containsExactly(b1.id());
+        assertThat(ids(fixture.domains.list(Scope.AGENCY, a2.id(), 2))).containsExactly(b1.id());
         assertThat(fixture.domainRepository.idsOwnedBy(tenantA.id(), List.of(a1.id(), b1.id()))).containsExactly(a1.id());
+    }
+
+    private static List<String> ids(dev.mailroom.store.Page<DomainDetails> page) {
+        return page.data().stream().map(details -> details.domain().id()).toList();
     }
 
     @Test

@@ -32,7 +32,7 @@ final class TenancyFixture implements AutoCloseable {
         tenants = new TenantService(tenantRepository, ids, clock);
         domainRepository = new DomainRepository(jdbi);
         domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer,
-                new RecordPlanner("mailroom.test", "mx.mailroom.test"), new DomainAdvisor(), ids, clock);
+                new RecordPlanner("mailroom.test"), new DomainAdvisor(), ids, clock);
         keyRepository = new ApiKeyRepository(jdbi);
         keys = new ApiKeyService(keyRepository, tenants, domains, ids, clock);
         credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
