@@ -1,6 +1,7 @@
 package dev.mailroom.app;
 
 import dev.mailroom.api.ApiServer;
+import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.SecretSealer;
 import dev.mailroom.dns.RecordPlanner;
@@ -53,6 +54,7 @@ public final class Mailroom implements AutoCloseable {
      */
     public static Mailroom start(MailroomConfig config, Clock clock, PrintStream console) {
         createDataDir(config);
+        LOG.info("Cryptography: {}", CryptoProviders.installPreferred());
         var masterKey = MasterKeys.load(config);
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
