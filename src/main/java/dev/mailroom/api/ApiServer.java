@@ -2,8 +2,10 @@ package dev.mailroom.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.events.EventLog;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.ConflictException;
+import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.FieldError;
 import dev.mailroom.tenancy.NotFoundException;
@@ -36,7 +38,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
-            ApiKeyService keys, SmtpCredentialService credentials, BooleanSupplier storeHealthy) {}
+            DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -62,9 +64,10 @@ public final class ApiServer implements AutoCloseable {
         var table = new RouteTable(config.routes);
         new SystemRoutes(services.storeHealthy(), metrics, openApi).register(table);
         new TenantRoutes(services.tenants(), services.tenantRepository(), json).register(table);
-        new DomainRoutes(services.domains(), json).register(table);
+        new DomainRoutes(services.domains(), services.monitor(), json).register(table);
         new KeyRoutes(services.keys(), json).register(table);
         new CredentialRoutes(services.credentials(), json).register(table);
+        new EventRoutes(services.events()).register(table);
         this.routes = table.registered();
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.tenancy.DomainDetails;
+import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.DomainStatus;
 import dev.mailroom.tenancy.DomainWarning;
@@ -16,10 +17,12 @@ import java.util.List;
 /** {@code /v1/domains}: a tenant's sending domains and the DNS records each one needs. */
 final class DomainRoutes {
     private final DomainService domains;
+    private final DomainMonitor monitor;
     private final ObjectMapper json;
 
-    DomainRoutes(DomainService domains, ObjectMapper json) {
+    DomainRoutes(DomainService domains, DomainMonitor monitor, ObjectMapper json) {
         this.domains = domains;
+        this.monitor = monitor;
         this.json = json;
     }
 
@@ -33,13 +36,14 @@ final class DomainRoutes {
             DomainStatus status,
             List<DnsRecord> records,
             List<DomainWarning> warnings,
+            Instant lastCheckedAt,
             Instant createdAt,
             Instant updatedAt) {
 
         static DomainView of(DomainDetails details) {
             var d = details.domain();
             return new DomainView(d.id(), d.tenantId(), d.name(), d.stream(), d.setup(), d.status(), details.records(),
-                    details.warnings(), d.createdAt(), d.updatedAt());
+                    details.warnings(), details.lastCheckedAt(), d.createdAt(), d.updatedAt());
         }
     }
 
@@ -48,6 +52,7 @@ final class DomainRoutes {
         routes.get("/v1/domains", this::list);
         routes.get("/v1/domains/{id}", this::get);
         routes.delete("/v1/domains/{id}", this::delete);
+        routes.post("/v1/domains/{id}/verify", this::verify);
     }
 
     private void create(Context ctx) {
@@ -71,6 +76,11 @@ final class DomainRoutes {
     private void get(Context ctx) {
         var key = Callers.require(ctx, Permission.READ);
         ctx.json(DomainView.of(domains.get(key.scope(), ctx.pathParam("id"))));
+    }
+
+    private void verify(Context ctx) {
+        var key = Callers.require(ctx, Permission.MANAGE);
+        ctx.json(DomainView.of(monitor.verifyNow(key.scope(), ctx.pathParam("id"))));
     }
 
     private void delete(Context ctx) {

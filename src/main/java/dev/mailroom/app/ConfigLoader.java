@@ -6,7 +6,9 @@ import dev.mailroom.dns.DomainNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import dev.mailroom.tenancy.MonitorSchedule;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +29,7 @@ public final class ConfigLoader {
     /** Variables with the prefix that are not configuration keys. */
     static final Set<String> OTHER_VARIABLES = Set.of(
             "MAILROOM_API_KEY", "MAILROOM_URL", "MAILROOM_PASSWORD", "MAILROOM_TEST_POSTGRES_URL", "MAILROOM_JAVA_OPTS");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     /** A configuration key: its dotted name, its default as text, and how its text becomes a value. */
@@ -50,6 +53,11 @@ public final class ConfigLoader {
             new Key("smtp.submission.listen", "127.0.0.1:2587", HostPort::parse),
             new Key("smtp.inbound.listen", "127.0.0.1:2525", HostPort::parse),
             new Key("dns.servers", "", ConfigLoader::hostPorts),
+            new Key("dns.timeout", "5s", ConfigLoader::duration),
+            new Key("dns.check.initial_interval", "5m", ConfigLoader::duration),
+            new Key("dns.check.initial_period", "1h", ConfigLoader::duration),
+            new Key("dns.check.pending_interval", "1h", ConfigLoader::duration),
+            new Key("dns.check.verified_interval", "24h", ConfigLoader::duration),
             new Key("dns.authoritative.listen", "", ConfigLoader::optionalHostPort),
             new Key("delivery.mx_port", "25", text -> integer(text, 1, 65535)),
             new Key("delivery.smarthost", "", ConfigLoader::optionalHostPort),
@@ -99,6 +107,9 @@ public final class ConfigLoader {
                 (HostPort) values.get("smtp.submission.listen"),
                 (HostPort) values.get("smtp.inbound.listen"),
                 castList(values.get("dns.servers")),
+                (Duration) values.get("dns.timeout"),
+                new MonitorSchedule((Duration) values.get("dns.check.initial_interval"), (Duration) values.get("dns.check.initial_period"),
+                        (Duration) values.get("dns.check.pending_interval"), (Duration) values.get("dns.check.verified_interval")),
                 (HostPort) values.get("dns.authoritative.listen"),
                 (Integer) values.get("delivery.mx_port"),
                 (HostPort) values.get("delivery.smarthost"),
@@ -203,6 +214,26 @@ public final class ConfigLoader {
             case "false" -> false;
             default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
         };
+    }
+
+    /** A duration as a number and a unit: {@code 300ms}, {@code 5s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+    private static Duration duration(String text) {
+        var matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("expected a duration such as 300ms, 5s, 5m, 1h or 1d, got '" + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        var duration = switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("must be longer than zero");
+        }
+        return duration;
     }
 
     private static HostPort optionalHostPort(String text) {

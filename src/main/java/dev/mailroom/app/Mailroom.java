@@ -4,12 +4,16 @@ import dev.mailroom.api.ApiServer;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.dns.RecordVerifier;
+import dev.mailroom.events.EventLog;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.DomainAdvisor;
+import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.SmtpCredentialRepository;
@@ -27,6 +31,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -38,13 +44,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Mailroom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mailroom.class);
+    /** How often the monitor looks for domains whose check is due. */
+    private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
     private final Database database;
     private final ApiServer api;
+    private final DomainMonitor monitor;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, ApiServer api, JvmGcMetrics gcMetrics) {
+    private Mailroom(Database database, ApiServer api, DomainMonitor monitor, JvmGcMetrics gcMetrics) {
         this.database = database;
         this.api = api;
+        this.monitor = monitor;
         this.gcMetrics = gcMetrics;
     }
 
@@ -58,6 +68,7 @@ public final class Mailroom implements AutoCloseable {
         var masterKey = MasterKeys.load(config);
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
+        DomainMonitor monitor = null;
         try {
             var jdbi = database.jdbi();
             var sealer = new SecretSealer(masterKey);
@@ -66,8 +77,14 @@ public final class Mailroom implements AutoCloseable {
             var tenantRepository = new TenantRepository(jdbi);
             var tenants = new TenantService(tenantRepository, ids, clock);
             var planner = new RecordPlanner(config.platformDomain());
-            var domains = new DomainService(new DomainRepository(jdbi), tenants, new DkimKeyGenerator(), sealer, planner,
+            var events = new EventLog(jdbi, ids, clock);
+            var domainRepository = new DomainRepository(jdbi, events);
+            var domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer, planner,
                     new DomainAdvisor(), ids, clock);
+            var resolver = new CachingResolver(config.dnsServers().stream()
+                    .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
+            monitor = new DomainMonitor(domains, domainRepository, new RecordVerifier(resolver), new RecordVerifier(resolver.fresh()),
+                    config.dnsChecks(), clock);
             var keys = new ApiKeyService(new ApiKeyRepository(jdbi), tenants, domains, ids, clock);
             var credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
             keys.bootstrap(config.adminKey()).ifPresent(secret -> announce(console, secret));
@@ -83,12 +100,17 @@ public final class Mailroom implements AutoCloseable {
                     .description("Tenants on this installation")
                     .register(metrics);
 
-            var services = new ApiServer.Services(tenants, tenantRepository, domains, keys, credentials, () -> isHealthy(database));
+            var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events,
+                    () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             var api = new ApiServer(settings, services, metrics).start();
+            monitor.start(MONITOR_TICK);
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, api, gcMetrics);
+            return new Mailroom(database, api, monitor, gcMetrics);
         } catch (RuntimeException e) {
+            if (monitor != null) {
+                monitor.close();
+            }
             database.close();
             throw e;
         }
@@ -104,6 +126,7 @@ public final class Mailroom implements AutoCloseable {
 
     @Override
     public void close() {
+        monitor.close();
         api.close();
         gcMetrics.close();
         database.close();

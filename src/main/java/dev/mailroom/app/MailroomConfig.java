@@ -1,6 +1,8 @@
 package dev.mailroom.app;
 
+import dev.mailroom.tenancy.MonitorSchedule;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,6 +24,8 @@ public record MailroomConfig(
         HostPort smtpSubmissionListen,
         HostPort smtpInboundListen,
         List<HostPort> dnsServers,
+        Duration dnsTimeout,
+        MonitorSchedule dnsChecks,
         HostPort dnsAuthoritativeListen,
         int deliveryMxPort,
         HostPort deliverySmarthost,

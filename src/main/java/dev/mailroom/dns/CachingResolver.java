@@ -34,7 +34,13 @@ import org.xbill.DNS.Type;
  */
 public final class CachingResolver implements DnsLookup {
     private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    /** Null in the {@link #fresh()} view, which asks every time. */
+    private final Cache cache;
+
+    private CachingResolver(Resolver resolver, Cache cache) {
+        this.resolver = resolver;
+        this.cache = cache;
+    }
 
     /** @param servers the resolvers to ask; empty for the system's */
     public CachingResolver(List<InetSocketAddress> servers, Duration timeout) {
@@ -48,6 +54,15 @@ public final class CachingResolver implements DnsLookup {
         extended.setTimeout(timeout);
         extended.setRetries(2);
         this.resolver = extended;
+        this.cache = new Cache(DClass.IN);
+    }
+
+    /**
+     * The same servers without the cache: for checks a person asks for right after changing
+     * DNS, which must not see a negative answer cached from before the change.
+     */
+    public DnsLookup fresh() {
+        return new CachingResolver(resolver, null);
     }
 
     @Override
@@ -98,7 +113,7 @@ public final class CachingResolver implements DnsLookup {
     private <T> Answer<T> query(Name name, int type, Function<Record, T> convert) {
         var lookup = new Lookup(name, type, DClass.IN);
         lookup.setResolver(resolver);
-        lookup.setCache(cache);
+        lookup.setCache(cache != null ? cache : new Cache(DClass.IN));
         lookup.setSearchPath((Name[]) null);
         var records = lookup.run();
         return switch (lookup.getResult()) {

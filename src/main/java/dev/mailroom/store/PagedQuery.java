@@ -1,5 +1,7 @@
 package dev.mailroom.store;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -18,11 +20,29 @@ public final class PagedQuery {
      */
     public static <T> Page<T> list(Jdbi jdbi, String select, String tenantColumn, String tenantId, String after, int limit,
             RowMapper<T> mapper, Function<T, String> id) {
-        var sql = select + " WHERE id > :after" + (tenantId == null ? "" : " AND " + tenantColumn + " = :tenant") + " ORDER BY id LIMIT :limit";
+        return list(jdbi, select, tenantColumn, tenantId, List.of(), after, limit, mapper, id);
+    }
+
+    /** A further condition on the rows: {@code column = value}. */
+    public record Equals(String column, Object value) {}
+
+    /** As above, with further conditions (null values are left out). */
+    public static <T> Page<T> list(Jdbi jdbi, String select, String tenantColumn, String tenantId, List<Equals> conditions,
+            String after, int limit, RowMapper<T> mapper, Function<T, String> id) {
+        var applied = new ArrayList<Equals>();
+        if (tenantId != null) {
+            applied.add(new Equals(tenantColumn, tenantId));
+        }
+        conditions.stream().filter(condition -> condition.value() != null).forEach(applied::add);
+        var sql = new StringBuilder(select).append(" WHERE id > :after");
+        for (int i = 0; i < applied.size(); i++) {
+            sql.append(" AND ").append(applied.get(i).column()).append(" = :p").append(i);
+        }
+        sql.append(" ORDER BY id LIMIT :limit");
         var rows = jdbi.withHandle(h -> {
-            var query = h.createQuery(sql).bind("after", after == null ? "" : after).bind("limit", limit + 1);
-            if (tenantId != null) {
-                query.bind("tenant", tenantId);
+            var query = h.createQuery(sql.toString()).bind("after", after == null ? "" : after).bind("limit", limit + 1);
+            for (int i = 0; i < applied.size(); i++) {
+                query.bind("p" + i, applied.get(i).value());
             }
             return query.map(mapper).list();
         });

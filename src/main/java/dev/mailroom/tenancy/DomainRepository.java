@@ -2,10 +2,13 @@ package dev.mailroom.tenancy;
 
 import dev.mailroom.dkim.DkimAlgorithm;
 import dev.mailroom.dns.DnsSetup;
+import dev.mailroom.dns.RecordStatus;
+import dev.mailroom.events.EventLog;
 import dev.mailroom.store.Page;
 import dev.mailroom.store.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +21,15 @@ public final class DomainRepository {
     private static final String COLUMNS = "d.id, d.tenant_id, d.name, d.stream, d.setup, d.status, n.token, d.created_at, d.updated_at";
     private static final String FROM = " FROM domains d JOIN domain_names n ON n.name = d.name AND n.tenant_id = d.tenant_id";
     private final Jdbi jdbi;
+    private final EventLog events;
 
-    public DomainRepository(Jdbi jdbi) {
+    public DomainRepository(Jdbi jdbi, EventLog events) {
         this.jdbi = jdbi;
+        this.events = events;
     }
+
+    /** An event to record with a domain's new state. */
+    public record DomainEvent(String type, Map<String, Object> data) {}
 
     /** Who owns a name, if anyone, and the token it was given. */
     public record NameClaim(String tenantId, String token) {}
@@ -162,6 +170,69 @@ public final class DomainRepository {
                 .map((rs, ctx) -> Map.entry(rs.getString("name"), Stream.valueOf(rs.getString("stream"))))
                 .list());
         return rows.stream().collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** The last known state of each record, by domain id and then by {@link RecordState#key()}. */
+    public Map<String, Map<String, RecordState>> recordStates(Collection<String> domainIds) {
+        if (domainIds.isEmpty()) {
+            return Map.of();
+        }
+        var rows = jdbi.withHandle(h -> h.createQuery("SELECT domain_id, name, type, status, detail, checked_at "
+                        + "FROM domain_record_checks WHERE domain_id IN (<domains>)")
+                .bindList("domains", List.copyOf(domainIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("domain_id"), new RecordState(rs.getString("name"), rs.getString("type"),
+                        RecordStatus.valueOf(rs.getString("status")), rs.getString("detail"), Rows.instant(rs, "checked_at"))))
+                .list());
+        var result = new java.util.HashMap<String, Map<String, RecordState>>();
+        rows.forEach(row -> result.computeIfAbsent(row.getKey(), k -> new java.util.HashMap<>()).put(row.getValue().key(), row.getValue()));
+        return result;
+    }
+
+    /** Domains whose next check is due (or never scheduled), soonest first. */
+    public List<Domain> due(Instant now, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM
+                        + " WHERE d.next_check_at IS NULL OR d.next_check_at <= :now ORDER BY d.next_check_at NULLS FIRST, d.id LIMIT :limit")
+                .bind("now", Rows.timestamp(now))
+                .bind("limit", limit)
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    public void postponeCheck(String domainId, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE domains SET next_check_at = :at WHERE id = :id")
+                .bind("id", domainId)
+                .bind("at", Rows.timestamp(at))
+                .execute());
+    }
+
+    /** Stores a check's findings, the domain's new status and schedule, and its events, all or nothing. */
+    public void saveChecks(Domain domain, List<RecordState> states, DomainStatus status, Instant checkedAt, Instant nextCheckAt,
+            List<DomainEvent> domainEvents) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM domain_record_checks WHERE domain_id = :id").bind("id", domain.id()).execute();
+            for (var state : states) {
+                h.createUpdate("INSERT INTO domain_record_checks (domain_id, name, type, status, detail, checked_at) "
+                                + "VALUES (:domain, :name, :type, :status, :detail, :checked)")
+                        .bind("domain", domain.id())
+                        .bind("name", state.name())
+                        .bind("type", state.type())
+                        .bind("status", state.status().name())
+                        .bind("detail", state.detail().length() > 2000 ? state.detail().substring(0, 2000) : state.detail())
+                        .bind("checked", Rows.timestamp(state.checkedAt()))
+                        .execute();
+            }
+            h.createUpdate("UPDATE domains SET status = :status, last_checked_at = :checked, next_check_at = :next, updated_at = :checked, "
+                            + "verified_at = CASE WHEN :verified AND verified_at IS NULL THEN :checked ELSE verified_at END WHERE id = :id")
+                    .bind("id", domain.id())
+                    .bind("status", status.name())
+                    .bind("checked", Rows.timestamp(checkedAt))
+                    .bind("next", Rows.timestamp(nextCheckAt))
+                    .bind("verified", status == DomainStatus.VERIFIED)
+                    .execute();
+            for (var event : domainEvents) {
+                events.append(h, domain.tenantId(), event.type(), domain.id(), event.data());
+            }
+        });
     }
 
     /** Deletes a domain with its keys; the last domain on a name gives the name up for others to claim. */

@@ -3,6 +3,7 @@ package dev.mailroom.tenancy;
 import dev.mailroom.dkim.DkimAlgorithm;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.DomainNames;
 import dev.mailroom.dns.InvalidDomainNameException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Adding sending domains: ownership of the name, DKIM keys sealed at rest, the records to publish. */
@@ -129,9 +131,11 @@ public final class DomainService {
         return details(List.of(domain)).getFirst();
     }
 
-    /** The records of domains (each still {@code pending} until verification has checked it) and the advice on them. */
-    private List<DomainDetails> details(List<Domain> page) {
-        var keys = domains.keysOf(page.stream().map(Domain::id).toList());
+    /** The records of domains, with what their last check found, and the advice on them. */
+    List<DomainDetails> details(List<Domain> page) {
+        var ids = page.stream().map(Domain::id).toList();
+        var keys = domains.keysOf(ids);
+        var states = domains.recordStates(ids);
         var streams = domains.streamsOn(page.stream().map(Domain::name).collect(java.util.stream.Collectors.toSet()));
         return page.stream().map(domain -> {
             var published = keys.getOrDefault(domain.id(), List.of()).stream()
@@ -139,10 +143,18 @@ public final class DomainService {
                     .map(key -> new RecordPlanner.DkimKey(key.selector(), key.algorithm().keyRecord(key.publicKey()),
                             key.algorithm() == DkimAlgorithm.RSA_SHA256))
                     .toList();
-            var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published);
+            var found = states.getOrDefault(domain.id(), Map.of());
+            var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published).stream()
+                    .map(record -> {
+                        var state = found.get(RecordState.key(record.name(), record.type()));
+                        return state == null ? record : new DnsRecord(record.purpose(), record.type(), record.name(), record.value(),
+                                record.required(), state.status(), state.detail());
+                    })
+                    .toList();
+            var lastChecked = found.values().stream().map(RecordState::checkedAt).max(Comparator.naturalOrder()).orElse(null);
             var otherStreams = new ArrayList<>(streams.getOrDefault(domain.name(), List.of()));
             otherStreams.remove(domain.stream());
-            return new DomainDetails(domain, records, advisor.review(domain.name(), domain.stream(), otherStreams));
+            return new DomainDetails(domain, records, advisor.review(domain.name(), domain.stream(), otherStreams), lastChecked);
         }).toList();
     }
 

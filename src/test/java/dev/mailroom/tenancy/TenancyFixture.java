@@ -4,6 +4,7 @@ import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.MasterKey;
 import dev.mailroom.dkim.SecretSealer;
 import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.events.EventLog;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.store.TestDatabase;
@@ -16,6 +17,7 @@ final class TenancyFixture implements AutoCloseable {
     final SecretSealer sealer = new SecretSealer(MasterKey.generate());
     final TenantRepository tenantRepository;
     final TenantService tenants;
+    final EventLog events;
     final DomainRepository domainRepository;
     final DomainService domains;
     final ApiKeyRepository keyRepository;
@@ -30,7 +32,8 @@ final class TenancyFixture implements AutoCloseable {
         var jdbi = database.jdbi();
         tenantRepository = new TenantRepository(jdbi);
         tenants = new TenantService(tenantRepository, ids, clock);
-        domainRepository = new DomainRepository(jdbi);
+        events = new EventLog(jdbi, ids, clock);
+        domainRepository = new DomainRepository(jdbi, events);
         domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer,
                 new RecordPlanner("mailroom.test"), new DomainAdvisor(), ids, clock);
         keyRepository = new ApiKeyRepository(jdbi);

@@ -1,0 +1,61 @@
+package dev.mailroom.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.store.Ids;
+import dev.mailroom.store.Page;
+import dev.mailroom.store.PagedQuery;
+import dev.mailroom.store.Rows;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The append-only log of events per tenant; webhooks and the events API read from it. */
+public final class EventLog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, tenant_id, type, subject_id, data, created_at";
+    private final Jdbi jdbi;
+    private final Ids ids;
+    private final Clock clock;
+
+    public EventLog(Jdbi jdbi, Ids ids, Clock clock) {
+        this.jdbi = jdbi;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Appends an event inside the caller's transaction, so the event exists exactly when the change does. */
+    public Event append(Handle handle, String tenantId, String type, String subjectId, Map<String, Object> data) {
+        var event = new Event(ids.next("evt"), tenantId, type, subjectId, Map.copyOf(data), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        try {
+            handle.createUpdate("INSERT INTO events (" + COLUMNS + ") VALUES (:id, :tenant, :type, :subject, :data, :created)")
+                    .bind("id", event.id())
+                    .bind("tenant", tenantId)
+                    .bind("type", type)
+                    .bind("subject", subjectId)
+                    .bind("data", JSON.writeValueAsString(data))
+                    .bind("created", Rows.timestamp(event.createdAt()))
+                    .execute();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data is not JSON", e);
+        }
+        return event;
+    }
+
+    /** A tenant's events (or every tenant's, for a null tenant), oldest first, of one type or all (null). */
+    public Page<Event> list(String tenantId, String type, String after, int limit) {
+        var conditions = List.of(new PagedQuery.Equals("type", type));
+        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM events", "tenant_id", tenantId, conditions, after, limit, (rs, ctx) -> {
+            try {
+                return new Event(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"), rs.getString("subject_id"),
+                        JSON.readValue(rs.getString("data"), new TypeReference<Map<String, Object>>() {}), Rows.instant(rs, "created_at"));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored event data is not JSON", e);
+            }
+        }, Event::id);
+    }
+}
