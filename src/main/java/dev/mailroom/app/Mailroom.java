@@ -80,7 +80,7 @@ public final class Mailroom implements AutoCloseable {
             var events = new EventLog(jdbi, ids, clock);
             var domainRepository = new DomainRepository(jdbi, events);
             var domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer, planner,
-                    new DomainAdvisor(), ids, clock);
+                    new DomainAdvisor(), config.dnsChecks(), ids, clock);
             var resolver = new CachingResolver(config.dnsServers().stream()
                     .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
             monitor = new DomainMonitor(domains, domainRepository, new RecordVerifier(resolver), new RecordVerifier(resolver.fresh()),

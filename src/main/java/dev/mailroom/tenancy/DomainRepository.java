@@ -54,7 +54,7 @@ public final class DomainRepository {
      * Stores a domain, its keys and (for a name not yet claimed) the claim on its name, all or nothing.
      * A concurrent claim of the same name by another tenant fails on the name's primary key.
      */
-    public void insert(Domain domain, boolean claimName, List<DomainKey> keys) {
+    public void insert(Domain domain, boolean claimName, List<DomainKey> keys, Instant firstCheckAt) {
         jdbi.useTransaction(h -> {
             if (claimName) {
                 h.createUpdate("INSERT INTO domain_names (name, tenant_id, token) VALUES (:name, :tenant, :token)")
@@ -63,8 +63,9 @@ public final class DomainRepository {
                         .bind("token", domain.token())
                         .execute();
             }
-            h.createUpdate("INSERT INTO domains (id, tenant_id, name, stream, setup, status, created_at, updated_at) "
-                            + "VALUES (:id, :tenant, :name, :stream, :setup, :status, :created, :updated)")
+            h.createUpdate("INSERT INTO domains (id, tenant_id, name, stream, setup, status, created_at, updated_at, next_check_at) "
+                            + "VALUES (:id, :tenant, :name, :stream, :setup, :status, :created, :updated, :next)")
+                    .bind("next", Rows.timestamp(firstCheckAt))
                     .bind("id", domain.id())
                     .bind("tenant", domain.tenantId())
                     .bind("name", domain.name())
@@ -188,10 +189,10 @@ public final class DomainRepository {
         return result;
     }
 
-    /** Domains whose next check is due (or never scheduled), soonest first. */
+    /** Domains whose next check is due, soonest first. */
     public List<Domain> due(Instant now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM
-                        + " WHERE d.next_check_at IS NULL OR d.next_check_at <= :now ORDER BY d.next_check_at NULLS FIRST, d.id LIMIT :limit")
+                        + " WHERE d.next_check_at <= :now ORDER BY d.next_check_at, d.id LIMIT :limit")
                 .bind("now", Rows.timestamp(now))
                 .bind("limit", limit)
                 .map((rs, ctx) -> map(rs))

@@ -33,11 +33,13 @@ public final class DomainService {
     private final SecretSealer sealer;
     private final RecordPlanner planner;
     private final DomainAdvisor advisor;
+    private final MonitorSchedule schedule;
     private final Ids ids;
     private final Clock clock;
 
     public DomainService(DomainRepository domains, TenantService tenants, DkimKeyGenerator keyGenerator, SecretSealer sealer,
-            RecordPlanner planner, DomainAdvisor advisor, Ids ids, Clock clock) {
+            RecordPlanner planner, DomainAdvisor advisor, MonitorSchedule schedule, Ids ids, Clock clock) {
+        this.schedule = schedule;
         this.domains = domains;
         this.tenants = tenants;
         this.keyGenerator = keyGenerator;
@@ -71,7 +73,8 @@ public final class DomainService {
         var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, now, now);
         var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, now)).toList();
         try {
-            domains.insert(domain, claim.isEmpty(), keys);
+            // the client needs time to publish the records: the first check comes one interval later
+            domains.insert(domain, claim.isEmpty(), keys, now.plus(schedule.initialInterval()));
         } catch (UnableToExecuteStatementException e) {
             if (!isConstraintViolation(e)) {
                 throw e;

@@ -35,7 +35,7 @@ final class TenancyFixture implements AutoCloseable {
         events = new EventLog(jdbi, ids, clock);
         domainRepository = new DomainRepository(jdbi, events);
         domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer,
-                new RecordPlanner("mailroom.test"), new DomainAdvisor(), ids, clock);
+                new RecordPlanner("mailroom.test"), new DomainAdvisor(), MonitorSchedule.DEFAULT, ids, clock);
         keyRepository = new ApiKeyRepository(jdbi);
         keys = new ApiKeyService(keyRepository, tenants, domains, ids, clock);
         credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
