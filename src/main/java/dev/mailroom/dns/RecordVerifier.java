@@ -2,6 +2,7 @@ package dev.mailroom.dns;
 
 import dev.mailroom.dns.RecordCheck.Known;
 import dev.mailroom.dns.RecordCheck.Unknown;
+import dev.mailroom.dns.spf.SpfLookupCount;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -114,6 +115,11 @@ public final class RecordVerifier {
             var include = includeOf(expected.value());
             if (!found.contains(include)) {
                 return new Known(RecordStatus.INVALID, "SPF record does not contain " + include + "; expected " + expected.value());
+            }
+            var lookups = new SpfLookupCount(dns).of(records.getFirst());
+            if (lookups.isPresent() && lookups.get() > SpfLookupCount.LIMIT) {
+                return new Known(RecordStatus.INVALID, "SPF needs " + lookups.get() + " lookups, limit is " + SpfLookupCount.LIMIT
+                        + ": receivers answer permerror; flatten or drop includes");
             }
             var parent = includedAncestor(expected.name(), found);
             if (parent != null) {
