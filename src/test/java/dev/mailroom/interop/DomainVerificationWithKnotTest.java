@@ -48,6 +48,10 @@ class DomainVerificationWithKnotTest {
             assertThat(verified.path("records")).allSatisfy(r -> assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("verified"));
             assertThat(verified.path("last_checked_at").isNull()).isFalse();
 
+            var cli = cliVerify(server, id);
+            assertThat(cli.exit()).as(cli.out()).isZero();
+            assertThat(cli.out()).contains("news.clienta.example is verified");
+
             knot.publish(zoneLines(records, r -> !(r.purpose() == RecordPurpose.DKIM && r.required())));
             var failing = verify(server, id);
             assertThat(failing.path("status").asText()).isEqualTo("failing");
@@ -58,6 +62,10 @@ class DomainVerificationWithKnotTest {
             assertThat(events).hasSize(1);
             assertThat(events.get(0).path("subject_id").asText()).isEqualTo(id);
             assertThat(events.get(0).path("data").path("records").get(0).path("name").asText()).isEqualTo(dkim.path("name").asText());
+
+            var brokenCli = cliVerify(server, id);
+            assertThat(brokenCli.exit()).isEqualTo(1);
+            assertThat(brokenCli.out()).containsPattern("missing +required +CNAME +[a-z0-9]+\\._domainkey\\.news\\.clienta\\.example: no CNAME record at");
 
             knot.publish(zoneLines(records, r -> true));
             assertThat(verify(server, id).path("status").asText()).isEqualTo("verified");
@@ -90,6 +98,16 @@ class DomainVerificationWithKnotTest {
             assertThat(recordOf(checked, "dmarc", false).path("detail").asText()).contains("rua does not include");
             assertThat(checked.path("status").asText()).isEqualTo("pending");
         }
+    }
+
+    private record Run(int exit, String out) {}
+
+    private static Run cliVerify(TestServer server, String id) {
+        var out = new java.io.StringWriter();
+        var commandLine = dev.mailroom.app.Main.commandLine();
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        int exit = commandLine.execute("domain", "verify", id, "--url", "http://127.0.0.1:" + server.mailroom().httpPort(), "--key", ADMIN_KEY);
+        return new Run(exit, out.toString());
     }
 
     private static JsonNode verify(TestServer server, String id) {
