@@ -59,6 +59,7 @@ public final class ConfigLoader {
             new Key("dns.check.pending_interval", "1h", ConfigLoader::duration),
             new Key("dns.check.verified_interval", "24h", ConfigLoader::duration),
             new Key("dns.authoritative.listen", "", ConfigLoader::optionalHostPort),
+            new Key("dns.authoritative.addresses", "", ConfigLoader::addresses),
             new Key("delivery.mx_port", "25", text -> integer(text, 1, 65535)),
             new Key("delivery.smarthost", "", ConfigLoader::optionalHostPort),
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
@@ -111,6 +112,7 @@ public final class ConfigLoader {
                 new MonitorSchedule((Duration) values.get("dns.check.initial_interval"), (Duration) values.get("dns.check.initial_period"),
                         (Duration) values.get("dns.check.pending_interval"), (Duration) values.get("dns.check.verified_interval")),
                 (HostPort) values.get("dns.authoritative.listen"),
+                castList(values.get("dns.authoritative.addresses")),
                 (Integer) values.get("delivery.mx_port"),
                 (HostPort) values.get("delivery.smarthost"),
                 (Boolean) values.get("webhooks.allow_private"),
@@ -247,8 +249,21 @@ public final class ConfigLoader {
         return Arrays.stream(text.split(",")).map(String::strip).map(HostPort::parse).toList();
     }
 
+    private static List<InetAddress> addresses(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::strip).map(address -> {
+            try {
+                return InetAddress.ofLiteral(address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + address + "' is not an IP address");
+            }
+        }).toList();
+    }
+
     @SuppressWarnings("unchecked")
-    private static List<HostPort> castList(Object value) {
-        return (List<HostPort>) value;
+    private static <T> List<T> castList(Object value) {
+        return (List<T>) value;
     }
 }

@@ -4,6 +4,7 @@ import dev.mailroom.api.ApiServer;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dns.AuthoritativeServer;
 import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
 import dev.mailroom.dns.RecordVerifier;
@@ -14,6 +15,7 @@ import dev.mailroom.tenancy.ApiKeyRepository;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.DomainAdvisor;
 import dev.mailroom.tenancy.DomainMonitor;
+import dev.mailroom.tenancy.PlatformZones;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.SmtpCredentialRepository;
@@ -48,14 +50,23 @@ public final class Mailroom implements AutoCloseable {
     private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
     private final Database database;
     private final ApiServer api;
+    /** How stale the DNS server's zones may get when a change did not say so itself. */
+    private static final Duration ZONE_REFRESH = Duration.ofSeconds(10);
     private final DomainMonitor monitor;
+    private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, ApiServer api, DomainMonitor monitor, JvmGcMetrics gcMetrics) {
+    private Mailroom(Database database, ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.database = database;
         this.api = api;
         this.monitor = monitor;
+        this.dns = dns;
         this.gcMetrics = gcMetrics;
+    }
+
+    /** The port of the authoritative DNS server, or -1 when it is off. */
+    public int dnsPort() {
+        return dns == null ? -1 : dns.port();
     }
 
     /**
@@ -69,6 +80,8 @@ public final class Mailroom implements AutoCloseable {
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
         DomainMonitor monitor = null;
+        AuthoritativeServer dns = null;
+        ApiServer api = null;
         try {
             var jdbi = database.jdbi();
             var sealer = new SecretSealer(masterKey);
@@ -103,15 +116,22 @@ public final class Mailroom implements AutoCloseable {
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events,
                     () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
-            var api = new ApiServer(settings, services, metrics).start();
+            api = new ApiServer(settings, services, metrics).start();
             monitor.start(MONITOR_TICK);
-            LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, api, monitor, gcMetrics);
-        } catch (RuntimeException e) {
-            if (monitor != null) {
-                monitor.close();
+            if (config.dnsAuthoritativeListen() != null) {
+                var zones = new PlatformZones(domainRepository, planner, config.platformDomain(), serverAddresses(config), ZONE_REFRESH, clock);
+                domains.onChange(zones::invalidate);
+                var listen = config.dnsAuthoritativeListen();
+                dns = new AuthoritativeServer(zones, new InetSocketAddress(listen.host(), listen.port())).start();
+                LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
-            database.close();
+            LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
+            return new Mailroom(database, api, monitor, dns, gcMetrics);
+        } catch (IOException e) {
+            closeQuietly(monitor, dns, api, database);
+            throw new UncheckedIOException("cannot listen for DNS on " + config.dnsAuthoritativeListen(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(monitor, dns, api, database);
             throw e;
         }
     }
@@ -127,9 +147,37 @@ public final class Mailroom implements AutoCloseable {
     @Override
     public void close() {
         monitor.close();
+        if (dns != null) {
+            dns.close();
+        }
         api.close();
         gcMetrics.close();
         database.close();
+    }
+
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (var part : parts) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} after a failed start", part, e);
+                }
+            }
+        }
+    }
+
+    /** The addresses the platform zone gives for ns., mx. and track.: configured, else those of {@code hostname}. */
+    private static java.util.List<java.net.InetAddress> serverAddresses(MailroomConfig config) {
+        if (!config.dnsAuthoritativeAddresses().isEmpty()) {
+            return config.dnsAuthoritativeAddresses();
+        }
+        try {
+            return java.util.List.of(java.net.InetAddress.getAllByName(config.hostname()));
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException(java.util.List.of("dns.authoritative.addresses: not set, and hostname " + config.hostname()
+                    + " does not resolve; give the addresses this installation is reached at"));
+        }
     }
 
     private static void createDataDir(MailroomConfig config) {

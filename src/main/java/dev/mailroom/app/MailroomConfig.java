@@ -1,6 +1,7 @@
 package dev.mailroom.app;
 
 import dev.mailroom.tenancy.MonitorSchedule;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ public record MailroomConfig(
         Duration dnsTimeout,
         MonitorSchedule dnsChecks,
         HostPort dnsAuthoritativeListen,
+        List<InetAddress> dnsAuthoritativeAddresses,
         int deliveryMxPort,
         HostPort deliverySmarthost,
         boolean webhooksAllowPrivate,

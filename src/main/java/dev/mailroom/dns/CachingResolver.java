@@ -57,6 +57,11 @@ public final class CachingResolver implements DnsLookup {
         this.cache = new Cache(DClass.IN);
     }
 
+    /** A caching resolver over any dnsjava resolver (e.g. one that routes zones to different servers). */
+    public static CachingResolver using(Resolver resolver) {
+        return new CachingResolver(resolver, new Cache(DClass.IN));
+    }
+
     /**
      * The same servers without the cache: for checks a person asks for right after changing
      * DNS, which must not see a negative answer cached from before the change.

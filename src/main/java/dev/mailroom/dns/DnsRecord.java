@@ -13,7 +13,8 @@ public record DnsRecord(
         return name + ". " + TTL + " IN " + type + " " + zoneValue();
     }
 
-    private String zoneValue() {
+    /** The value as a zone file writes it: names absolute, TXT quoted in strings of at most 255. */
+    public String zoneValue() {
         return switch (type) {
             case "TXT" -> quotedStrings(value);
             case "CNAME", "NS", "MX" -> value + ".";
@@ -22,7 +23,7 @@ public record DnsRecord(
     }
 
     /** A TXT value longer than 255 octets is published as several character-strings, joined by resolvers. */
-    private static String quotedStrings(String text) {
+    public static String quotedStrings(String text) {
         var parts = new ArrayList<String>();
         for (int start = 0; start < text.length(); start += TXT_STRING_MAX) {
             var part = text.substring(start, Math.min(text.length(), start + TXT_STRING_MAX));

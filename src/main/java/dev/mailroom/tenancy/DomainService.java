@@ -34,6 +34,7 @@ public final class DomainService {
     private final RecordPlanner planner;
     private final DomainAdvisor advisor;
     private final MonitorSchedule schedule;
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Ids ids;
     private final Clock clock;
 
@@ -82,7 +83,13 @@ public final class DomainService {
             // Lost a race for the name between the checks above and the insert; the constraints decided.
             throw new ConflictException("name", name + " was just taken, or released and claimed by another tenant");
         }
+        changeListeners.forEach(Runnable::run);
         return details(domain);
+    }
+
+    /** Called after a domain or its keys change, e.g. so that the DNS server serves the change at once. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
     }
 
     public DomainDetails get(Scope scope, String id) {
@@ -96,6 +103,7 @@ public final class DomainService {
 
     public void delete(Scope scope, String id) {
         domains.delete(find(scope, id));
+        changeListeners.forEach(Runnable::run);
     }
 
     /**

@@ -46,7 +46,8 @@ public record Network(InetAddress address, int prefixLength) {
 
     public String canonical() {
         try {
-            return InetAddress.getByAddress(masked(address.getAddress())).getHostAddress() + "/" + prefixLength;
+            // RFC 5952 text: 2001:db8::/32, not 2001:db8:0:0:0:0:0:0/32
+            return com.google.common.net.InetAddresses.toAddrString(InetAddress.getByAddress(masked(address.getAddress()))) + "/" + prefixLength;
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }

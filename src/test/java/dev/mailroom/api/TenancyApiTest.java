@@ -357,7 +357,7 @@ class TenancyApiTest {
 
         var networks = server.post("/v1/smtp-credentials", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\",\"networks\":[\"203.0.113.0/24\",\"2001:db8::/48\"]}");
         assertThat(networks.status()).isEqualTo(201);
-        assertThat(networks.json().path("networks").toString()).isEqualTo("[\"203.0.113.0/24\",\"2001:db8:0:0:0:0:0:0/48\"]");
+        assertThat(networks.json().path("networks").toString()).isEqualTo("[\"203.0.113.0/24\",\"2001:db8::/48\"]");
         assertThat(networks.json().has("password")).isFalse();
 
         var bad = server.post("/v1/smtp-credentials", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\",\"networks\":[\"203.0.113.7/24\",\"0.0.0.0/0\",\"nope\"]}");
