@@ -53,6 +53,7 @@ final class DomainRoutes {
         routes.get("/v1/domains/{id}", this::get);
         routes.delete("/v1/domains/{id}", this::delete);
         routes.post("/v1/domains/{id}/verify", this::verify);
+        routes.post("/v1/domains/{id}/dkim/rotate", this::rotate);
     }
 
     private void create(Context ctx) {
@@ -81,6 +82,11 @@ final class DomainRoutes {
     private void verify(Context ctx) {
         var key = Callers.require(ctx, Permission.MANAGE);
         ctx.json(DomainView.of(monitor.verifyNow(key.scope(), ctx.pathParam("id"))));
+    }
+
+    private void rotate(Context ctx) {
+        var key = Callers.require(ctx, Permission.MANAGE);
+        ctx.status(202).json(DomainView.of(domains.rotate(key.scope(), ctx.pathParam("id"))));
     }
 
     private void delete(Context ctx) {

@@ -13,6 +13,7 @@ import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
 import dev.mailroom.tenancy.ApiKeyService;
+import dev.mailroom.tenancy.DkimRotation;
 import dev.mailroom.tenancy.DomainAdvisor;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.PlatformZones;
@@ -96,8 +97,9 @@ public final class Mailroom implements AutoCloseable {
                     new DomainAdvisor(), config.dnsChecks(), ids, clock);
             var resolver = new CachingResolver(config.dnsServers().stream()
                     .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
+            var rotation = new DkimRotation(domains, domainRepository, resolver.fresh(), config.dkimRotationOverlap(), clock);
             monitor = new DomainMonitor(domains, domainRepository, new RecordVerifier(resolver), new RecordVerifier(resolver.fresh()),
-                    config.dnsChecks(), clock);
+                    rotation, config.dnsChecks(), clock);
             var keys = new ApiKeyService(new ApiKeyRepository(jdbi), tenants, domains, ids, clock);
             var credentials = new SmtpCredentialService(new SmtpCredentialRepository(jdbi), tenants, domains, ids, clock);
             keys.bootstrap(config.adminKey()).ifPresent(secret -> announce(console, secret));

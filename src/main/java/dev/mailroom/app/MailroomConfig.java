@@ -27,6 +27,7 @@ public record MailroomConfig(
         List<HostPort> dnsServers,
         Duration dnsTimeout,
         MonitorSchedule dnsChecks,
+        Duration dkimRotationOverlap,
         HostPort dnsAuthoritativeListen,
         List<InetAddress> dnsAuthoritativeAddresses,
         int deliveryMxPort,

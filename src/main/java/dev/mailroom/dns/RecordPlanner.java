@@ -16,8 +16,23 @@ public final class RecordPlanner {
         this.platformDomain = platformDomain;
     }
 
-    /** A DKIM key to publish: its selector, its TXT value and whether verification waits for it. */
-    public record DkimKey(String selector, String txtValue, boolean required) {}
+    /** What a DKIM selector is for at the moment. */
+    public enum KeyRole {
+        /** Its key signs. */
+        ACTIVE,
+        /** A rotation's new key, published before signing moves to it. */
+        NEXT,
+        /** The key signing used before a rotation, published until it retires. */
+        RETIRING,
+        /** No key yet: the slot a rotation will use (asked for as a CNAME, so it needs no DNS change then). */
+        STANDBY
+    }
+
+    /**
+     * A DKIM selector to publish: its TXT value (null for a standby slot), whether verification
+     * waits for it, and its role.
+     */
+    public record DkimKey(String selector, String txtValue, boolean required, KeyRole role) {}
 
     public List<DnsRecord> plan(String domain, String token, DnsSetup setup, boolean dmarcRequired, List<DkimKey> keys) {
         var records = new ArrayList<DnsRecord>();
@@ -25,16 +40,27 @@ public final class RecordPlanner {
             case CNAME -> {
                 for (var key : keys) {
                     records.add(pending(RecordPurpose.DKIM, "CNAME", dkimName(key, domain),
-                            key.selector() + "." + token + ".dkim." + platformDomain, key.required(),
-                            "DKIM key " + key.selector() + ", served by Mailroom so it can rotate without a DNS change"));
+                            key.selector() + "." + token + ".dkim." + platformDomain, key.required(), switch (key.role()) {
+                                case ACTIVE -> "DKIM key " + key.selector() + ", served by Mailroom so it can rotate without a DNS change";
+                                case STANDBY -> "DKIM selector " + key.selector() + " for the next key: with it in place, rotations need no DNS change";
+                                case NEXT -> "DKIM selector " + key.selector() + " with a rotation's new key; signing moves to it once it is visible";
+                                case RETIRING -> "DKIM selector " + key.selector() + " with the previous key, served until it retires";
+                            }));
                 }
                 records.add(pending(RecordPurpose.RETURN_PATH, "CNAME", returnPath(domain), RETURN_PATH_LABEL + "." + platformDomain, true,
                         "bounce address domain; its MX and SPF live in Mailroom's zone"));
             }
             case TXT -> {
                 for (var key : keys) {
-                    records.add(pending(RecordPurpose.DKIM, "TXT", dkimName(key, domain), key.txtValue(), key.required(),
-                            "DKIM public key " + key.selector() + "; publish a new one when Mailroom rotates keys"));
+                    if (key.role() == KeyRole.STANDBY) {
+                        continue; // nothing to publish until a rotation puts a key there
+                    }
+                    records.add(pending(RecordPurpose.DKIM, "TXT", dkimName(key, domain), key.txtValue(), key.required(), switch (key.role()) {
+                        case ACTIVE -> "DKIM public key " + key.selector() + "; Mailroom asks for a new one when it rotates keys";
+                        case NEXT -> "a rotation's new key: publish it; signing moves to it once it is visible";
+                        case RETIRING -> "the previous key: keep it until Mailroom stops asking for it, then remove it";
+                        case STANDBY -> throw new IllegalStateException("standby slots are skipped");
+                    }));
                 }
                 records.add(pending(RecordPurpose.RETURN_PATH, "MX", returnPath(domain), "10 mx." + platformDomain, true,
                         "bounce address domain: bounces come back to Mailroom's inbound MX"));

@@ -8,10 +8,18 @@ public record DomainKey(
         String id,
         String domainId,
         String selector,
+        int slot,
         DkimAlgorithm algorithm,
         String publicKey,
         String sealedPrivateKey,
+        KeyState state,
+        Instant retireAt,
         Instant createdAt) {
+
+    /** Each algorithm has two selector slots, so a new key can be published beside the one signing. */
+    public static String selector(Stream stream, int slot, DkimAlgorithm algorithm) {
+        return stream.selectorPrefix() + slot + algorithm.selectorSuffix();
+    }
 
     /** The associated data a key's private half is sealed with, binding it to this row. */
     public static String sealContext(String keyId) {
@@ -20,6 +28,6 @@ public record DomainKey(
 
     @Override
     public String toString() {
-        return "DomainKey[" + id + ", " + selector + ", " + algorithm + "]";
+        return "DomainKey[" + id + ", " + selector + ", " + algorithm + ", " + state + "]";
     }
 }

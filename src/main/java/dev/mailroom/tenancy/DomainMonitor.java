@@ -30,6 +30,7 @@ public final class DomainMonitor implements AutoCloseable {
     private final DomainRepository repository;
     private final RecordVerifier scheduled;
     private final RecordVerifier onDemand;
+    private final DkimRotation rotation;
     private final MonitorSchedule schedule;
     private final Clock clock;
     private volatile Thread loop;
@@ -39,7 +40,8 @@ public final class DomainMonitor implements AutoCloseable {
      * @param onDemand  the verifier for checks a person asks for (uncached: they have just changed DNS)
      */
     public DomainMonitor(DomainService domains, DomainRepository repository, RecordVerifier scheduled, RecordVerifier onDemand,
-            MonitorSchedule schedule, Clock clock) {
+            DkimRotation rotation, MonitorSchedule schedule, Clock clock) {
+        this.rotation = rotation;
         this.domains = domains;
         this.repository = repository;
         this.scheduled = scheduled;
@@ -48,8 +50,9 @@ public final class DomainMonitor implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Checks a domain now, bypassing cached answers, and returns it with what was found. */
+    /** Checks a domain now, bypassing cached answers (and moves a key rotation on), and returns it with what was found. */
     public DomainDetails verifyNow(Scope scope, String domainId) {
+        rotation.advance(domains.get(scope, domainId).domain());
         var details = domains.get(scope, domainId);
         check(details, onDemand);
         return domains.get(scope, domainId);
@@ -74,11 +77,12 @@ public final class DomainMonitor implements AutoCloseable {
         return checked;
     }
 
-    /** Runs {@link #runDueChecks()} every {@code tick} on a virtual thread until closed. */
+    /** Runs {@link #runDueChecks()} and moves key rotations on every {@code tick}, on a virtual thread until closed. */
     public void start(Duration tick) {
         loop = Thread.ofVirtual().name("domain-monitor").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
+                    rotation.advanceAll();
                     runDueChecks();
                     Thread.sleep(tick);
                 } catch (InterruptedException e) {

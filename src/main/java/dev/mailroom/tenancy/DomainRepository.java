@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Sending domains, the ownership of their names, and their DKIM keys. */
@@ -76,18 +77,56 @@ public final class DomainRepository {
                     .bind("updated", Rows.timestamp(domain.updatedAt()))
                     .execute();
             for (var key : keys) {
-                h.createUpdate("INSERT INTO dkim_keys (id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at) "
-                                + "VALUES (:id, :domain, :selector, :algorithm, :public, :sealed, :created)")
-                        .bind("id", key.id())
-                        .bind("domain", key.domainId())
-                        .bind("selector", key.selector())
-                        .bind("algorithm", key.algorithm().tag())
-                        .bind("public", key.publicKey())
-                        .bind("sealed", key.sealedPrivateKey())
-                        .bind("created", Rows.timestamp(key.createdAt()))
-                        .execute();
+                insertKey(h, key);
             }
         });
+    }
+
+    private static void insertKey(Handle h, DomainKey key) {
+        h.createUpdate("INSERT INTO dkim_keys (id, domain_id, selector, slot, algorithm, public_key, sealed_private_key, state, retire_at, created_at) "
+                        + "VALUES (:id, :domain, :selector, :slot, :algorithm, :public, :sealed, :state, :retire, :created)")
+                .bind("id", key.id())
+                .bind("domain", key.domainId())
+                .bind("selector", key.selector())
+                .bind("slot", key.slot())
+                .bind("algorithm", key.algorithm().tag())
+                .bind("public", key.publicKey())
+                .bind("sealed", key.sealedPrivateKey())
+                .bind("state", key.state().name())
+                .bind("retire", Rows.timestamp(key.retireAt()))
+                .bind("created", Rows.timestamp(key.createdAt()))
+                .execute();
+    }
+
+    /** Adds keys to a domain (a rotation's new keys). */
+    public void addKeys(List<DomainKey> keys) {
+        jdbi.useTransaction(h -> keys.forEach(key -> insertKey(h, key)));
+    }
+
+    /** Moves signing to the published keys and starts the old ones' retirement, all or nothing. */
+    public void switchKeys(List<DomainKey> toActive, List<DomainKey> toRetiring, Instant retireAt) {
+        jdbi.useTransaction(h -> {
+            for (var key : toRetiring) {
+                h.createUpdate("UPDATE dkim_keys SET state = 'RETIRING', retire_at = :retire WHERE id = :id")
+                        .bind("id", key.id()).bind("retire", Rows.timestamp(retireAt)).execute();
+            }
+            for (var key : toActive) {
+                h.createUpdate("UPDATE dkim_keys SET state = 'ACTIVE' WHERE id = :id").bind("id", key.id()).execute();
+            }
+        });
+    }
+
+    /** Deletes retired keys: their private halves are gone for good. */
+    public void deleteKeys(List<DomainKey> keys) {
+        jdbi.useTransaction(h -> keys.forEach(key -> h.createUpdate("DELETE FROM dkim_keys WHERE id = :id").bind("id", key.id()).execute()));
+    }
+
+    /** Domains with a rotation under way (a key publishing or retiring). */
+    public List<Domain> inRotation() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM
+                        + " WHERE d.id IN (SELECT domain_id FROM dkim_keys WHERE state <> 'ACTIVE') ORDER BY d.id")
+                .map((rs, ctx) -> map(rs))
+                .list());
     }
 
     public Optional<Domain> find(Scope scope, String id) {
@@ -146,16 +185,19 @@ public final class DomainRepository {
         if (domainIds.isEmpty()) {
             return Map.of();
         }
-        var keys = jdbi.withHandle(h -> h.createQuery("SELECT id, domain_id, selector, algorithm, public_key, sealed_private_key, created_at "
-                        + "FROM dkim_keys WHERE domain_id IN (<domains>) ORDER BY created_at, id")
+        var keys = jdbi.withHandle(h -> h.createQuery("SELECT id, domain_id, selector, slot, algorithm, public_key, sealed_private_key, "
+                        + "state, retire_at, created_at FROM dkim_keys WHERE domain_id IN (<domains>) ORDER BY slot, algorithm")
                 .bindList("domains", List.copyOf(domainIds))
                 .map((rs, ctx) -> new DomainKey(
                         rs.getString("id"),
                         rs.getString("domain_id"),
                         rs.getString("selector"),
+                        rs.getInt("slot"),
                         DkimAlgorithm.fromTag(rs.getString("algorithm")),
                         rs.getString("public_key"),
                         rs.getString("sealed_private_key"),
+                        KeyState.valueOf(rs.getString("state")),
+                        Rows.instant(rs, "retire_at"),
                         Rows.instant(rs, "created_at")))
                 .list());
         return keys.stream().collect(Collectors.groupingBy(DomainKey::domainId));

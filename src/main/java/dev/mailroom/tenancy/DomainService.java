@@ -3,6 +3,7 @@ package dev.mailroom.tenancy;
 import dev.mailroom.dkim.DkimAlgorithm;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.dkim.SecretSealer;
+import dev.mailroom.dkim.SigningKey;
 import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.DomainNames;
@@ -24,7 +25,6 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Adding sending domains: ownership of the name, DKIM keys sealed at rest, the records to publish. */
 public final class DomainService {
-    private static final DateTimeFormatter SELECTOR_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final int TOKEN_LENGTH = 10;
     static final int MAX_RESTRICTION = 100;
     private final DomainRepository domains;
@@ -72,7 +72,7 @@ public final class DomainService {
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var token = claim.map(DomainRepository.NameClaim::token).orElseGet(() -> Secrets.dnsToken(TOKEN_LENGTH));
         var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, now, now);
-        var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, now)).toList();
+        var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, 1, KeyState.ACTIVE, now)).toList();
         try {
             // the client needs time to publish the records: the first check comes one interval later
             domains.insert(domain, claim.isEmpty(), keys, now.plus(schedule.initialInterval()));
@@ -149,11 +149,7 @@ public final class DomainService {
         var states = domains.recordStates(ids);
         var streams = domains.streamsOn(page.stream().map(Domain::name).collect(java.util.stream.Collectors.toSet()));
         return page.stream().map(domain -> {
-            var published = keys.getOrDefault(domain.id(), List.of()).stream()
-                    .sorted(Comparator.comparing(DomainKey::algorithm))
-                    .map(key -> new RecordPlanner.DkimKey(key.selector(), key.algorithm().keyRecord(key.publicKey()),
-                            key.algorithm() == DkimAlgorithm.RSA_SHA256))
-                    .toList();
+            var published = selectors(domain, keys.getOrDefault(domain.id(), List.of()));
             var found = states.getOrDefault(domain.id(), Map.of());
             var records = planner.plan(domain.name(), domain.token(), domain.setup(), domain.stream().isBulk(), published).stream()
                     .map(record -> {
@@ -169,6 +165,69 @@ public final class DomainService {
         }).toList();
     }
 
+    /**
+     * Both selector slots of each algorithm, RSA first: the key in each (or none, a standby
+     * slot) and its role. RSA selectors are required but for a retiring key; Ed25519 ones are
+     * optional, as not every verifier knows them.
+     */
+    static List<RecordPlanner.DkimKey> selectors(Domain domain, List<DomainKey> keys) {
+        var result = new ArrayList<RecordPlanner.DkimKey>();
+        for (var algorithm : DkimAlgorithm.values()) {
+            for (int slot = 1; slot <= 2; slot++) {
+                int wanted = slot;
+                var key = keys.stream().filter(k -> k.algorithm() == algorithm && k.slot() == wanted).findFirst();
+                var role = key.map(k -> switch (k.state()) {
+                    case ACTIVE -> RecordPlanner.KeyRole.ACTIVE;
+                    case PUBLISHING -> RecordPlanner.KeyRole.NEXT;
+                    case RETIRING -> RecordPlanner.KeyRole.RETIRING;
+                }).orElse(RecordPlanner.KeyRole.STANDBY);
+                result.add(new RecordPlanner.DkimKey(DomainKey.selector(domain.stream(), slot, algorithm),
+                        key.map(k -> algorithm.keyRecord(k.publicKey())).orElse(null),
+                        algorithm == DkimAlgorithm.RSA_SHA256 && role != RecordPlanner.KeyRole.RETIRING, role));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Starts a key rotation: a new key for each algorithm in the slot not signing, published
+     * at once (cname and delegate setups) or returned for the client to publish (txt).
+     * {@link DkimRotation} moves signing to them once they are visible.
+     */
+    public DomainDetails rotate(Scope scope, String id) {
+        var domain = find(scope, id);
+        var keys = domains.keysOf(id);
+        if (keys.stream().anyMatch(key -> key.state() != KeyState.ACTIVE)) {
+            throw new ConflictException(null, "a key rotation of " + domain.name() + " is under way; it ends when the new keys are "
+                    + "visible and the old ones have retired");
+        }
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        domains.addKeys(keys.stream().map(active -> newKey(domain, active.algorithm(), 3 - active.slot(), KeyState.PUBLISHING, now)).toList());
+        changeListeners.forEach(Runnable::run);
+        return details(domain);
+    }
+
+    /** The keys that sign the domain's mail now, unsealed. */
+    public List<SigningKey> signingKeys(Domain domain) {
+        return domains.keysOf(domain.id()).stream()
+                .filter(key -> key.state() == KeyState.ACTIVE)
+                .sorted(Comparator.comparing(DomainKey::algorithm))
+                .map(key -> {
+                    var pkcs8 = sealer.open(key.sealedPrivateKey(), DomainKey.sealContext(key.id()));
+                    try {
+                        return SigningKey.of(domain.name(), key.selector(), key.algorithm(), pkcs8);
+                    } finally {
+                        Arrays.fill(pkcs8, (byte) 0);
+                    }
+                })
+                .toList();
+    }
+
+    /** Tells the listeners that keys changed (used by {@link DkimRotation}). */
+    void keysChanged() {
+        changeListeners.forEach(Runnable::run);
+    }
+
     /** An integrity constraint refused the statement (SQLSTATE class 23: unique, foreign key...). */
     private static boolean isConstraintViolation(UnableToExecuteStatementException e) {
         return e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
@@ -178,13 +237,12 @@ public final class DomainService {
         return domains.find(scope, id).orElseThrow(() -> new NotFoundException("domain", id));
     }
 
-    private DomainKey newKey(Domain domain, DkimAlgorithm algorithm, Instant now) {
+    private DomainKey newKey(Domain domain, DkimAlgorithm algorithm, int slot, KeyState state, Instant now) {
         var pair = keyGenerator.generate(algorithm);
         var id = ids.next("dk");
-        var selector = domain.stream().selectorPrefix() + SELECTOR_DATE.format(now) + algorithm.selectorSuffix();
         try {
-            return new DomainKey(id, domain.id(), selector, algorithm, pair.publicKeyBase64(),
-                    sealer.seal(pair.privateKeyPkcs8(), DomainKey.sealContext(id)), now);
+            return new DomainKey(id, domain.id(), DomainKey.selector(domain.stream(), slot, algorithm), slot, algorithm,
+                    pair.publicKeyBase64(), sealer.seal(pair.privateKeyPkcs8(), DomainKey.sealContext(id)), state, null, now);
         } finally {
             Arrays.fill(pair.privateKeyPkcs8(), (byte) 0);
         }

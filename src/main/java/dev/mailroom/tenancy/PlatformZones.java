@@ -1,7 +1,6 @@
 package dev.mailroom.tenancy;
 
 import com.google.common.net.InetAddresses;
-import dev.mailroom.dkim.DkimAlgorithm;
 import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.RecordPlanner;
@@ -121,10 +120,7 @@ public final class PlatformZones implements ZoneSource {
         records.add(new ZoneRecord(name, "TXT", DnsRecord.quotedStrings("v=spf1 include:rp." + platformDomain + " -all")));
         var seen = new java.util.HashSet<String>();
         for (var domain : entries.stream().sorted(Comparator.comparing(Domain::id)).toList()) {
-            var published = keys.getOrDefault(domain.id(), List.of()).stream()
-                    .map(key -> new RecordPlanner.DkimKey(key.selector(), key.algorithm().keyRecord(key.publicKey()),
-                            key.algorithm() == DkimAlgorithm.RSA_SHA256))
-                    .toList();
+            var published = DomainService.selectors(domain, keys.getOrDefault(domain.id(), List.of()));
             for (var record : planner.plan(name, domain.token(), DnsSetup.TXT, domain.stream().isBulk(), published)) {
                 if (seen.add(record.type() + " " + record.name())) {
                     records.add(new ZoneRecord(record.name(), record.type(), record.zoneValue()));

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class RecordPlannerTest {
     private final RecordPlanner planner = new RecordPlanner("mailroom.example");
     private final List<RecordPlanner.DkimKey> keys = List.of(
-            new RecordPlanner.DkimKey("mk20261124r", "v=DKIM1; k=rsa; p=" + "A".repeat(392), true),
-            new RecordPlanner.DkimKey("mk20261124e", "v=DKIM1; k=ed25519; p=" + "B".repeat(44), false));
+            new RecordPlanner.DkimKey("mk20261124r", "v=DKIM1; k=rsa; p=" + "A".repeat(392), true, RecordPlanner.KeyRole.ACTIVE),
+            new RecordPlanner.DkimKey("mk20261124e", "v=DKIM1; k=ed25519; p=" + "B".repeat(44), false, RecordPlanner.KeyRole.ACTIVE));
 
     private static DnsRecord record(List<DnsRecord> records, RecordPurpose purpose, String type) {
         return records.stream().filter(r -> r.purpose() == purpose && r.type().equals(type)).findFirst().orElseThrow();

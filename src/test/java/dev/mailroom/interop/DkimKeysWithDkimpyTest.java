@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The keys Mailroom generates and the TXT records it asks for, checked by an independent
  * implementation: Debian's python3-dkim signs with the private key and verifies against the record.
  */
-class DkimKeysWithDkimpyTest {
+public class DkimKeysWithDkimpyTest {
     /** Debian's interpreter, which has the Debian packages (not a pyenv one on PATH). */
-    static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
+    public static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
 
     @TempDir
     Path dir;
@@ -53,7 +53,7 @@ class DkimKeysWithDkimpyTest {
         assertThat(output.lines()).containsExactly("rsa-sha256 pass", "ed25519-sha256 pass");
     }
 
-    static void assumeDkimpy() throws Exception {
+    public static void assumeDkimpy() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(DEBIAN_PYTHON), "skipped: /usr/bin/python3 is missing (apt-get install python3-dkim)");
         var probe = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import dkim, nacl").redirectErrorStream(true).start();
         Assumptions.assumeTrue(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
