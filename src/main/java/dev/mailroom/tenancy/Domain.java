@@ -16,4 +16,13 @@ public record Domain(
         DomainStatus status,
         String token,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /**
+     * Whether mail from this domain may be signed and sent now: only once its DNS verified.
+     * A pending or failing domain's mail is held, never sent unsigned or misaligned.
+     */
+    public boolean sendable() {
+        return status == DomainStatus.VERIFIED;
+    }
+}

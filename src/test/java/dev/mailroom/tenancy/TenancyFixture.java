@@ -25,9 +25,12 @@ final class TenancyFixture implements AutoCloseable {
     final SmtpCredentialService credentials;
 
     TenancyFixture(TestDatabase kind) {
+        this(kind, Clock.systemUTC());
+    }
+
+    TenancyFixture(TestDatabase kind, Clock clock) {
         instance = kind.create();
         database = instance.open();
-        var clock = Clock.systemUTC();
         var ids = new Ids(clock);
         var jdbi = database.jdbi();
         tenantRepository = new TenantRepository(jdbi);
