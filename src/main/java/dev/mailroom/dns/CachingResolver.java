@@ -72,7 +72,10 @@ public final class CachingResolver implements DnsLookup {
 
     @Override
     public Answer<String> txt(String name) {
-        return query(name, Type.TXT, record -> String.join("", ((TXTRecord) record).getStrings()));
+        // bytes read as ISO-8859-1: a non-ASCII byte stays visible (and refused by the parsers) instead of being escaped away
+        return query(name, Type.TXT, record -> ((TXTRecord) record).getStringsAsByteArrays().stream()
+                .map(bytes -> new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     @Override
