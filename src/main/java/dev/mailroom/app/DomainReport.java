@@ -8,9 +8,7 @@ import dev.mailroom.dns.DomainNames;
 import dev.mailroom.dns.MxHost;
 import dev.mailroom.dns.spf.SpfLookupCount;
 import dev.mailroom.dns.spf.SpfParser;
-import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,7 +62,7 @@ public final class DomainReport {
         }
         var lookups = new SpfLookupCount(dns).of(records.getFirst());
         return records.getFirst() + lookups.map(count -> " (" + count + " of " + SpfLookupCount.LIMIT + " lookups"
-                + (count > SpfLookupCount.LIMIT ? ": over the limit, permerror" : "") + ")").orElse(" (does not parse)");
+                + (count > SpfLookupCount.LIMIT ? ": over the limit, permerror" : "") + ")").orElse(" (lookups not counted: a record on the way failed to load or parse)");
     }
 
     private static String dmarc(List<String> values) {
@@ -90,11 +88,7 @@ public final class DomainReport {
             if (record.revoked()) {
                 return "key revoked (empty p=)";
             }
-            var size = switch (record.algorithm()) {
-                case RSA_SHA256 -> ((RSAPublicKey) KeyFactory.getInstance("RSA")
-                        .generatePublic(new X509EncodedKeySpec(record.publicKey()))).getModulus().bitLength() + "-bit RSA key";
-                case ED25519_SHA256 -> "Ed25519 key";
-            };
+            var size = record.toPublicKey() instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength() + "-bit RSA key" : "Ed25519 key";
             return size + (record.testing() ? " (testing, t=y)" : "");
         } catch (Exception e) {
             return "unreadable key record: " + e.getMessage();

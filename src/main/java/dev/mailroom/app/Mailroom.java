@@ -7,7 +7,7 @@ import dev.mailroom.dkim.SecretSealer;
 import dev.mailroom.dns.AuthoritativeServer;
 import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
-import dev.mailroom.dns.RecordVerifier;
+import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;

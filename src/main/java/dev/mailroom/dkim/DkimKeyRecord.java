@@ -37,6 +37,11 @@ public record DkimKeyRecord(DkimAlgorithm algorithm, byte[] publicKey, List<Stri
                 list(tags.get("s").orElse("*")));
     }
 
+    /** The public key itself, from p= (SubjectPublicKeyInfo or bare PKCS#1 for RSA, 32 bytes for Ed25519). */
+    public java.security.PublicKey toPublicKey() throws java.security.GeneralSecurityException {
+        return DkimCrypto.publicKey(algorithm, publicKey);
+    }
+
     public boolean revoked() {
         return publicKey.length == 0;
     }

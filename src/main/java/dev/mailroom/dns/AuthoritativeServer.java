@@ -45,8 +45,13 @@ public final class AuthoritativeServer implements AutoCloseable {
     public AuthoritativeServer(ZoneSource zones, InetSocketAddress listen) throws IOException {
         this.zones = zones;
         this.udp = new DatagramSocket(listen);
-        // UDP and TCP on the same port, as resolvers expect
-        this.tcp = new ServerSocket(udp.getLocalPort(), 50, listen.getAddress());
+        try {
+            // UDP and TCP on the same port, as resolvers expect
+            this.tcp = new ServerSocket(udp.getLocalPort(), 50, listen.getAddress());
+        } catch (IOException e) {
+            udp.close();
+            throw e;
+        }
     }
 
     public AuthoritativeServer start() {
@@ -74,6 +79,9 @@ public final class AuthoritativeServer implements AutoCloseable {
                 if (!udp.isClosed()) {
                     LOG.warn("DNS over UDP: {}", e.toString());
                 }
+            } catch (RuntimeException e) {
+                // one bad query (or the zones failing to load) must not stop the server
+                LOG.error("DNS over UDP: answering failed", e);
             }
         }
     }
@@ -107,6 +115,8 @@ public final class AuthoritativeServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client closed the connection or went quiet: nothing to do
+        } catch (RuntimeException e) {
+            LOG.error("DNS over TCP: answering failed", e);
         }
     }
 

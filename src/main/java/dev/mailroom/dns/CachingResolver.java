@@ -123,6 +123,7 @@ public final class CachingResolver implements DnsLookup {
         lookup.setResolver(resolver);
         lookup.setCache(cache != null ? cache : new Cache(DClass.IN));
         lookup.setSearchPath((Name[]) null);
+        lookup.setHostsFileParser(null); // DNS only: /etc/hosts must not answer for SPF or verification
         var records = lookup.run();
         return switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL -> new Answer.Records<>(

@@ -16,6 +16,11 @@ public final class RecordPlanner {
         this.platformDomain = platformDomain;
     }
 
+    /** Whether a name is the platform zone or inside it, where no client domain may live. */
+    public boolean insidePlatformZone(String name) {
+        return name.equals(platformDomain) || name.endsWith("." + platformDomain);
+    }
+
     /** What a DKIM selector is for at the moment. */
     public enum KeyRole {
         /** Its key signs. */

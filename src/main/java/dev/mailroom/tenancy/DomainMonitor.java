@@ -1,9 +1,9 @@
 package dev.mailroom.tenancy;
 
 import dev.mailroom.dns.DnsRecord;
-import dev.mailroom.dns.RecordCheck;
+import dev.mailroom.dns.verify.RecordCheck;
 import dev.mailroom.dns.RecordStatus;
-import dev.mailroom.dns.RecordVerifier;
+import dev.mailroom.dns.verify.RecordVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +127,7 @@ public final class DomainMonitor implements AutoCloseable {
             var broken = details.records().stream().filter(DnsRecord::required)
                     .map(record -> states.get(RecordState.key(record.name(), record.type())))
                     .filter(state -> state.status() != RecordStatus.VERIFIED)
-                    .map(state -> Map.of("name", state.name(), "type", state.type(), "status", state.status().name().toLowerCase(), "detail", state.detail()))
+                    .map(state -> Map.of("name", state.name(), "type", state.type(), "status", state.status().name().toLowerCase(java.util.Locale.ROOT), "detail", state.detail()))
                     .toList();
             events.add(new DomainRepository.DomainEvent("domain.failing", Map.of("domain_id", domain.id(), "name", domain.name(), "records", broken)));
         }

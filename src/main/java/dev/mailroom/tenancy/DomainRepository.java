@@ -98,9 +98,18 @@ public final class DomainRepository {
                 .execute();
     }
 
-    /** Adds keys to a domain (a rotation's new keys). */
-    public void addKeys(List<DomainKey> keys) {
-        jdbi.useTransaction(h -> keys.forEach(key -> insertKey(h, key)));
+    /** Deletes some keys and adds others (a rotation's new keys), all or nothing. */
+    public void replaceKeys(List<DomainKey> removed, List<DomainKey> added) {
+        jdbi.useTransaction(h -> {
+            removed.forEach(key -> h.createUpdate("DELETE FROM dkim_keys WHERE id = :id").bind("id", key.id()).execute());
+            added.forEach(key -> insertKey(h, key));
+        });
+    }
+
+    /** Every key of every domain (for the DNS server's zones). */
+    public Map<String, List<DomainKey>> allKeys() {
+        return keys("SELECT id, domain_id, selector, slot, algorithm, public_key, sealed_private_key, state, retire_at, created_at "
+                + "FROM dkim_keys ORDER BY slot, algorithm", List.of());
     }
 
     /** Moves signing to the published keys and starts the old ones' retirement, all or nothing. */
@@ -185,10 +194,17 @@ public final class DomainRepository {
         if (domainIds.isEmpty()) {
             return Map.of();
         }
-        var keys = jdbi.withHandle(h -> h.createQuery("SELECT id, domain_id, selector, slot, algorithm, public_key, sealed_private_key, "
-                        + "state, retire_at, created_at FROM dkim_keys WHERE domain_id IN (<domains>) ORDER BY slot, algorithm")
-                .bindList("domains", List.copyOf(domainIds))
-                .map((rs, ctx) -> new DomainKey(
+        return keys("SELECT id, domain_id, selector, slot, algorithm, public_key, sealed_private_key, "
+                + "state, retire_at, created_at FROM dkim_keys WHERE domain_id IN (<domains>) ORDER BY slot, algorithm", List.copyOf(domainIds));
+    }
+
+    private Map<String, List<DomainKey>> keys(String sql, List<String> domainIds) {
+        var keys = jdbi.withHandle(h -> {
+            var query = h.createQuery(sql);
+            if (!domainIds.isEmpty()) {
+                query.bindList("domains", domainIds);
+            }
+            return query.map((rs, ctx) -> new DomainKey(
                         rs.getString("id"),
                         rs.getString("domain_id"),
                         rs.getString("selector"),
@@ -199,7 +215,8 @@ public final class DomainRepository {
                         KeyState.valueOf(rs.getString("state")),
                         Rows.instant(rs, "retire_at"),
                         Rows.instant(rs, "created_at")))
-                .list());
+                    .list();
+        });
         return keys.stream().collect(Collectors.groupingBy(DomainKey::domainId));
     }
 
@@ -248,10 +265,27 @@ public final class DomainRepository {
                 .execute());
     }
 
-    /** Stores a check's findings, the domain's new status and schedule, and its events, all or nothing. */
-    public void saveChecks(Domain domain, List<RecordState> states, DomainStatus status, Instant checkedAt, Instant nextCheckAt,
+    /**
+     * Stores a check's findings, the domain's new status and schedule, and its events, all or
+     * nothing, and only if the domain's status is still the one the check started from: of two
+     * checks running at once, one wins and its events are the only ones. Returns whether it was stored.
+     */
+    public boolean saveChecks(Domain domain, List<RecordState> states, DomainStatus status, Instant checkedAt, Instant nextCheckAt,
             List<DomainEvent> domainEvents) {
-        jdbi.useTransaction(h -> {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE domains SET status = :status, last_checked_at = :checked, next_check_at = :next, "
+                            + "updated_at = :checked, verified_at = CASE WHEN :verified AND verified_at IS NULL THEN :checked ELSE verified_at END "
+                            + "WHERE id = :id AND status = :before")
+                    .bind("id", domain.id())
+                    .bind("before", domain.status().name())
+                    .bind("status", status.name())
+                    .bind("checked", Rows.timestamp(checkedAt))
+                    .bind("next", Rows.timestamp(nextCheckAt))
+                    .bind("verified", status == DomainStatus.VERIFIED)
+                    .execute();
+            if (updated == 0) {
+                return false;
+            }
             h.createUpdate("DELETE FROM domain_record_checks WHERE domain_id = :id").bind("id", domain.id()).execute();
             for (var state : states) {
                 h.createUpdate("INSERT INTO domain_record_checks (domain_id, name, type, status, detail, checked_at) "
@@ -264,17 +298,10 @@ public final class DomainRepository {
                         .bind("checked", Rows.timestamp(state.checkedAt()))
                         .execute();
             }
-            h.createUpdate("UPDATE domains SET status = :status, last_checked_at = :checked, next_check_at = :next, updated_at = :checked, "
-                            + "verified_at = CASE WHEN :verified AND verified_at IS NULL THEN :checked ELSE verified_at END WHERE id = :id")
-                    .bind("id", domain.id())
-                    .bind("status", status.name())
-                    .bind("checked", Rows.timestamp(checkedAt))
-                    .bind("next", Rows.timestamp(nextCheckAt))
-                    .bind("verified", status == DomainStatus.VERIFIED)
-                    .execute();
             for (var event : domainEvents) {
                 events.append(h, domain.tenantId(), event.type(), domain.id(), event.data());
             }
+            return true;
         });
     }
 

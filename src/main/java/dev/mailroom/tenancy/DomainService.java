@@ -13,8 +13,6 @@ import dev.mailroom.store.Ids;
 import dev.mailroom.store.Page;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +59,9 @@ public final class DomainService {
             name = DomainNames.normalise(rawName);
         } catch (InvalidDomainNameException e) {
             throw new ValidationException("name", "the domain name " + e.getMessage());
+        }
+        if (planner.insidePlatformZone(name)) {
+            throw new ValidationException("name", "is inside Mailroom's own zone; use the client's domain");
         }
         var claim = domains.claimOf(name);
         if (claim.isPresent() && !claim.get().tenantId().equals(tenantId)) {
@@ -167,7 +168,7 @@ public final class DomainService {
 
     /**
      * Both selector slots of each algorithm, RSA first: the key in each (or none, a standby
-     * slot) and its role. RSA selectors are required but for a retiring key; Ed25519 ones are
+     * slot) and its role. The RSA selectors that sign or stand by are required; Ed25519 ones are
      * optional, as not every verifier knows them.
      */
     static List<RecordPlanner.DkimKey> selectors(Domain domain, List<DomainKey> keys) {
@@ -181,9 +182,11 @@ public final class DomainService {
                     case PUBLISHING -> RecordPlanner.KeyRole.NEXT;
                     case RETIRING -> RecordPlanner.KeyRole.RETIRING;
                 }).orElse(RecordPlanner.KeyRole.STANDBY);
-                result.add(new RecordPlanner.DkimKey(DomainKey.selector(domain.stream(), slot, algorithm),
-                        key.map(k -> algorithm.keyRecord(k.publicKey())).orElse(null),
-                        algorithm == DkimAlgorithm.RSA_SHA256 && role != RecordPlanner.KeyRole.RETIRING, role));
+                // a next key is not required: its visibility is the rotation's business, and a domain must not fail over it
+                var required = algorithm == DkimAlgorithm.RSA_SHA256
+                        && (role == RecordPlanner.KeyRole.ACTIVE || role == RecordPlanner.KeyRole.STANDBY);
+                result.add(new RecordPlanner.DkimKey(key.map(DomainKey::selector).orElse(DomainKey.selector(domain.stream(), slot, algorithm)),
+                        key.map(k -> algorithm.keyRecord(k.publicKey())).orElse(null), required, role));
             }
         }
         return result;
@@ -197,12 +200,25 @@ public final class DomainService {
     public DomainDetails rotate(Scope scope, String id) {
         var domain = find(scope, id);
         var keys = domains.keysOf(id);
-        if (keys.stream().anyMatch(key -> key.state() != KeyState.ACTIVE)) {
+        // under way: an RSA key waits to be seen, or an old key still retires; an optional (Ed25519) key the
+        // client never published does not hold rotations up: it is replaced
+        if (keys.stream().anyMatch(key -> key.state() == KeyState.RETIRING
+                || (key.state() == KeyState.PUBLISHING && key.algorithm() == DkimAlgorithm.RSA_SHA256))) {
             throw new ConflictException(null, "a key rotation of " + domain.name() + " is under way; it ends when the new keys are "
                     + "visible and the old ones have retired");
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        domains.addKeys(keys.stream().map(active -> newKey(domain, active.algorithm(), 3 - active.slot(), KeyState.PUBLISHING, now)).toList());
+        var replaced = keys.stream().filter(key -> key.state() == KeyState.PUBLISHING).toList();
+        var fresh = keys.stream().filter(key -> key.state() == KeyState.ACTIVE)
+                .map(active -> newKey(domain, active.algorithm(), 3 - active.slot(), KeyState.PUBLISHING, now)).toList();
+        try {
+            domains.replaceKeys(replaced, fresh);
+        } catch (UnableToExecuteStatementException e) {
+            if (!isConstraintViolation(e)) {
+                throw e;
+            }
+            throw new ConflictException(null, "a key rotation of " + domain.name() + " has just started");
+        }
         changeListeners.forEach(Runnable::run);
         return details(domain);
     }

@@ -33,8 +33,14 @@ public final class PlatformZones implements ZoneSource {
     private final Duration refresh;
     private final Clock clock;
     private volatile Snapshot snapshot;
+    /** Grows with every change announced; a snapshot built before the latest one is stale. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
-    private record Snapshot(List<Zone> zones, List<List<ZoneRecord>> contents, long serial, Instant builtAt) {}
+    private record Snapshot(List<Zone> zones, List<List<ZoneRecord>> contents, long serial, long generation, Instant builtAt) {
+        boolean freshAt(Instant now, long currentGeneration, Duration refresh) {
+            return generation == currentGeneration && now.isBefore(builtAt.plus(refresh));
+        }
+    }
 
     /** @param addresses where this installation's MX, tracking host and name server are reached */
     public PlatformZones(DomainRepository domains, RecordPlanner planner, String platformDomain, List<InetAddress> addresses,
@@ -50,21 +56,28 @@ public final class PlatformZones implements ZoneSource {
     @Override
     public List<Zone> zones() {
         var current = snapshot;
-        var now = clock.instant();
-        if (current == null || !now.isBefore(current.builtAt().plus(refresh))) {
-            current = rebuild(current, now);
+        if (current != null && current.freshAt(clock.instant(), generation.get(), refresh)) {
+            return current.zones();
         }
-        return current.zones();
+        return rebuild().zones();
     }
 
     /** Makes the next query see the store as it is now (after a domain is added, removed or rotated). */
     public void invalidate() {
-        snapshot = null;
+        generation.incrementAndGet();
     }
 
-    private synchronized Snapshot rebuild(Snapshot previous, Instant now) {
-        var all = domains.list(Scope.AGENCY, null, Integer.MAX_VALUE - 1).data();
-        var keys = domains.keysOf(all.stream().map(Domain::id).toList());
+    private synchronized Snapshot rebuild() {
+        var now = clock.instant();
+        long building = generation.get();
+        var previous = snapshot;
+        if (previous != null && previous.freshAt(now, building, refresh)) {
+            return previous; // another thread rebuilt it while this one waited
+        }
+        var all = domains.list(Scope.AGENCY, null, Integer.MAX_VALUE - 1).data().stream()
+                .filter(domain -> !planner.insidePlatformZone(domain.name()))
+                .toList();
+        var keys = domains.allKeys();
         var contents = new ArrayList<List<ZoneRecord>>();
         contents.add(platformRecords(all, keys));
         var delegated = all.stream().filter(d -> d.setup() == DnsSetup.DELEGATE)
@@ -79,7 +92,7 @@ public final class PlatformZones implements ZoneSource {
         for (var name : delegated.keySet()) {
             zones.add(new Zone(name, "ns." + platformDomain, serial, contents.get(index++)));
         }
-        var built = new Snapshot(List.copyOf(zones), List.copyOf(contents), serial, now);
+        var built = new Snapshot(List.copyOf(zones), List.copyOf(contents), serial, building, now);
         snapshot = built;
         return built;
     }

@@ -241,7 +241,8 @@ class TenancyApiTest {
         assertThat(invalid.contentType()).startsWith("application/problem+json");
         assertThat(fields(invalid.json())).containsExactlyInAnyOrder("name", "stream", "setup");
 
-        for (var name : List.of("com", "co.uk", "192.168.1.1", "-x.example.com", "x".repeat(64) + ".example.com", "localhost")) {
+        for (var name : List.of("com", "co.uk", "192.168.1.1", "-x.example.com", "x".repeat(64) + ".example.com", "localhost",
+                "dkim.mailroom.localhost", "mailroom.localhost")) {
             var response = server.post("/v1/domains", ADMIN_KEY, "{\"tenant_id\":\"" + tenantA + "\",\"name\":\"" + name + "\"}");
             assertThat(response.status()).as(name).isEqualTo(422);
             assertThat(fields(response.json())).as(name).containsExactly("name");

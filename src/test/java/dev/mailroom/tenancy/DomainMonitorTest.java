@@ -6,7 +6,7 @@ import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.InMemoryZone;
 import dev.mailroom.dns.RecordStatus;
-import dev.mailroom.dns.RecordVerifier;
+import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.store.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;

@@ -45,7 +45,8 @@ public final class SpfLookupCount {
                 return total; // far enough past the limit; stop following
             }
         }
-        if (record.redirect().isPresent()) {
+        boolean hasAll = record.directives().stream().anyMatch(d -> d.mechanism() instanceof Mechanism.All);
+        if (record.redirect().isPresent() && !hasAll) { // RFC 7208 6.1: redirect= is ignored when there is an all
             total += 1 + follow(record.redirect().get(), seen, depth);
         }
         return total;
@@ -56,13 +57,18 @@ public final class SpfLookupCount {
         if (literal == null || depth > LIMIT || !seen.add(literal)) {
             return 0;
         }
-        return switch (dns.txt(literal)) {
-            case Answer.Records<String> records -> records.values().stream().filter(SpfParser::isSpfRecord).findFirst()
-                    .map(text -> count(SpfParser.parse(text), seen, depth + 1)).orElse(0);
-            case Answer.Failed<String> failed -> throw new Unreadable();
-            case Answer.NxDomain<String> ignored -> 0;
-            case Answer.NoData<String> ignored -> 0;
-        };
+        try {
+            return switch (dns.txt(literal)) {
+                case Answer.Records<String> records -> records.values().stream().filter(SpfParser::isSpfRecord).findFirst()
+                        .map(text -> count(SpfParser.parse(text), seen, depth + 1)).orElse(0);
+                case Answer.Failed<String> failed -> throw new Unreadable();
+                case Answer.NxDomain<String> ignored -> 0;
+                case Answer.NoData<String> ignored -> 0;
+            };
+        } finally {
+            // only the names on the way down count as a loop: one included from two places counts twice, as a check does
+            seen.remove(literal);
+        }
     }
 
     /** The name when it has no macros, else null. */

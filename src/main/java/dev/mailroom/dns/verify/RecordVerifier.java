@@ -1,7 +1,14 @@
-package dev.mailroom.dns;
+package dev.mailroom.dns.verify;
 
-import dev.mailroom.dns.RecordCheck.Known;
-import dev.mailroom.dns.RecordCheck.Unknown;
+import dev.mailroom.dns.Answer;
+import dev.mailroom.dns.DnsLookup;
+import dev.mailroom.dns.DnsRecord;
+import dev.mailroom.dns.DmarcRecord;
+import dev.mailroom.dns.RecordPurpose;
+import dev.mailroom.dns.RecordStatus;
+
+import dev.mailroom.dns.verify.RecordCheck.Known;
+import dev.mailroom.dns.verify.RecordCheck.Unknown;
 import dev.mailroom.dns.spf.SpfLookupCount;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,6 @@
-package dev.mailroom.dns;
+package dev.mailroom.dns.verify;
+
+import dev.mailroom.dns.RecordStatus;
 
 /** What checking one record in DNS found. */
 public sealed interface RecordCheck {
