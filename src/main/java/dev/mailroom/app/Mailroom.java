@@ -9,6 +9,7 @@ import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
 import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.spool.Spool;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
@@ -50,6 +51,7 @@ public final class Mailroom implements AutoCloseable {
     /** How often the monitor looks for domains whose check is due. */
     private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
     private final Database database;
+    private final Spool spool;
     private final ApiServer api;
     /** How stale the DNS server's zones may get when a change did not say so itself. */
     private static final Duration ZONE_REFRESH = Duration.ofSeconds(10);
@@ -57,8 +59,9 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+    private Mailroom(Database database, Spool spool, ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.database = database;
+        this.spool = spool;
         this.api = api;
         this.monitor = monitor;
         this.dns = dns;
@@ -80,11 +83,15 @@ public final class Mailroom implements AutoCloseable {
         var masterKey = MasterKeys.load(config);
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
+        Spool spool = null;
         DomainMonitor monitor = null;
         AuthoritativeServer dns = null;
         ApiServer api = null;
         try {
             var jdbi = database.jdbi();
+            spool = Spool.open(config.dataDir().resolve("spool"));
+            // delivery (coming) takes these up; until then the count shows the spool was recovered
+            LOG.info("Spool: {} unfinished recipients", spool.pending().size());
             var sealer = new SecretSealer(masterKey);
             MasterKeys.checkAgainstStore(sealer, jdbi);
             var ids = new Ids(clock);
@@ -128,12 +135,12 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, api, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, api, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, api, database);
+            closeQuietly(monitor, dns, api, spool, database);
             throw new UncheckedIOException("cannot listen for DNS on " + config.dnsAuthoritativeListen(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, api, database);
+            closeQuietly(monitor, dns, api, spool, database);
             throw e;
         }
     }
@@ -154,6 +161,7 @@ public final class Mailroom implements AutoCloseable {
         }
         api.close();
         gcMetrics.close();
+        spool.close();
         database.close();
     }
 

@@ -1,0 +1,219 @@
+package dev.mailroom.spool;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * The node-local store of accepted messages (RocksDB): each message's signed bytes once, its
+ * envelope, and each recipient's address and state. {@link #append} returns only once the
+ * message is synced to disk, so whoever acknowledges it (HTTP 202, SMTP 250) may do so; a
+ * crash afterwards loses nothing. Opening the spool finds every unfinished recipient again.
+ */
+public final class Spool implements AutoCloseable {
+    private static final byte[] BODIES = "bodies".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENVELOPES = "envelopes".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECIPIENTS = "recipients".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATES = "states".getBytes(StandardCharsets.US_ASCII);
+    private static final byte SEPARATOR = '#';
+
+    private final DBOptions options;
+    private final ColumnFamilyOptions familyOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle bodies;
+    private final ColumnFamilyHandle envelopes;
+    private final ColumnFamilyHandle recipients;
+    private final ColumnFamilyHandle states;
+    private final GroupCommitter committer;
+
+    private Spool(DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db, List<ColumnFamilyHandle> handles) {
+        this.options = options;
+        this.familyOptions = familyOptions;
+        this.db = db;
+        this.handles = handles;
+        this.bodies = handles.get(1);
+        this.envelopes = handles.get(2);
+        this.recipients = handles.get(3);
+        this.states = handles.get(4);
+        this.committer = new GroupCommitter(db);
+    }
+
+    /** Opens (or creates) the spool in {@code dir}. */
+    public static Spool open(Path dir) {
+        RocksDB.loadLibrary();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the spool directory " + dir, e);
+        }
+        var options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        var familyOptions = new ColumnFamilyOptions();
+        var descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(BODIES, familyOptions),
+                new ColumnFamilyDescriptor(ENVELOPES, familyOptions),
+                new ColumnFamilyDescriptor(RECIPIENTS, familyOptions),
+                new ColumnFamilyDescriptor(STATES, familyOptions));
+        var handles = new ArrayList<ColumnFamilyHandle>();
+        try {
+            var db = RocksDB.open(options, dir.toString(), descriptors, handles);
+            return new Spool(options, familyOptions, db, handles);
+        } catch (RocksDBException e) {
+            options.close();
+            familyOptions.close();
+            throw new SpoolException("cannot open the spool at " + dir, e);
+        }
+    }
+
+    /** Stores a message with every recipient queued; returns once it is synced to disk. */
+    public void append(SpooledMessage message) throws InterruptedException {
+        var id = key(message.id());
+        var envelope = encodeEnvelope(message);
+        committer.commit(batch -> {
+            try {
+                batch.put(bodies, id, message.body());
+                batch.put(envelopes, id, envelope);
+                for (int i = 0; i < message.recipients().size(); i++) {
+                    var recipient = recipientKey(message.id(), i);
+                    batch.put(recipients, recipient, message.recipients().get(i).getBytes(StandardCharsets.UTF_8));
+                    batch.put(states, recipient, new byte[] {(byte) RecipientState.QUEUED.ordinal()});
+                }
+            } catch (RocksDBException e) {
+                throw new SpoolException("cannot stage message " + message.id(), e);
+            }
+        });
+    }
+
+    /** Records where a recipient stands now; returns once it is synced. */
+    public void setState(String messageId, int index, RecipientState state) throws InterruptedException {
+        var recipient = recipientKey(messageId, index);
+        committer.commit(batch -> {
+            try {
+                batch.put(states, recipient, new byte[] {(byte) state.ordinal()});
+            } catch (RocksDBException e) {
+                throw new SpoolException("cannot stage a state of " + messageId, e);
+            }
+        });
+    }
+
+    public Optional<SpooledMessage> read(String messageId) {
+        try {
+            var envelope = db.get(envelopes, key(messageId));
+            if (envelope == null) {
+                return Optional.empty();
+            }
+            var addresses = new ArrayList<String>();
+            try (var iterator = db.newIterator(recipients)) {
+                var prefix = prefix(messageId);
+                for (iterator.seek(prefix); iterator.isValid() && startsWith(iterator.key(), prefix); iterator.next()) {
+                    addresses.add(new String(iterator.value(), StandardCharsets.UTF_8));
+                }
+            }
+            return Optional.of(decodeEnvelope(messageId, envelope, addresses, db.get(bodies, key(messageId))));
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read message " + messageId, e);
+        }
+    }
+
+    /** Each recipient's state, in the order the recipients were given. */
+    public List<RecipientState> states(String messageId) {
+        var result = new ArrayList<RecipientState>();
+        try (var iterator = db.newIterator(states)) {
+            var prefix = prefix(messageId);
+            for (iterator.seek(prefix); iterator.isValid() && startsWith(iterator.key(), prefix); iterator.next()) {
+                result.add(RecipientState.values()[iterator.value()[0]]);
+            }
+        }
+        return result;
+    }
+
+    /** Every recipient not yet finished, for delivery to take up after a start. */
+    public List<PendingRecipient> pending() {
+        var result = new ArrayList<PendingRecipient>();
+        try (var iterator = db.newIterator(states)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                var state = RecipientState.values()[iterator.value()[0]];
+                if (!state.finished()) {
+                    var key = iterator.key();
+                    var address = db.get(recipients, key);
+                    int split = key.length - Integer.BYTES - 1;
+                    result.add(new PendingRecipient(new String(key, 0, split, StandardCharsets.US_ASCII),
+                            ByteBuffer.wrap(key, split + 1, Integer.BYTES).getInt(), new String(address, StandardCharsets.UTF_8), state));
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot scan the spool", e);
+        }
+        return result;
+    }
+
+    private static byte[] key(String messageId) {
+        return messageId.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] prefix(String messageId) {
+        var id = key(messageId);
+        var prefix = Arrays.copyOf(id, id.length + 1);
+        prefix[id.length] = SEPARATOR;
+        return prefix;
+    }
+
+    /** {@code <message id>#<index as 4 big-endian bytes>}: a message's recipients sort together, in order. */
+    private static byte[] recipientKey(String messageId, int index) {
+        var prefix = prefix(messageId);
+        return ByteBuffer.allocate(prefix.length + Integer.BYTES).put(prefix).putInt(index).array();
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] encodeEnvelope(SpooledMessage message) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeUTF(message.tenantId());
+            out.writeUTF(message.domainId());
+            out.writeUTF(message.mailFrom());
+            out.writeLong(message.acceptedAt().toEpochMilli());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static SpooledMessage decodeEnvelope(String id, byte[] envelope, List<String> addresses, byte[] body) {
+        try (var in = new DataInputStream(new ByteArrayInputStream(envelope))) {
+            return new SpooledMessage(id, in.readUTF(), in.readUTF(), in.readUTF(), addresses, Instant.ofEpochMilli(in.readLong()), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spooled envelope of " + id + " is damaged", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        options.close();
+        familyOptions.close();
+    }
+}
