@@ -1,0 +1,65 @@
+package dev.mailroom.message;
+
+import dev.mailroom.dns.DomainNames;
+import dev.mailroom.dns.InvalidDomainNameException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** A mailbox: an optional display name (any Unicode) and an address with an ASCII local part. */
+public record EmailAddress(String displayName, String address) {
+    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern NAME_AND_ADDRESS = Pattern.compile("^\\s*(?:\"?(.*?)\"?\\s*)<([^<>]+)>\\s*$");
+    private static final Pattern ATOM_TEXT = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*");
+
+    /** Parses {@code addr@domain} or {@code Display Name <addr@domain>}; throws naming what is wrong. */
+    public static EmailAddress parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("is empty");
+        }
+        if (text.contains("\r") || text.contains("\n")) {
+            throw new IllegalArgumentException("contains a line break");
+        }
+        var matcher = NAME_AND_ADDRESS.matcher(text);
+        String name = null;
+        String address = text.strip();
+        if (matcher.matches()) {
+            name = matcher.group(1).strip();
+            address = matcher.group(2).strip();
+        }
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || at == address.length() - 1) {
+            throw new IllegalArgumentException("'" + address + "' is not an email address");
+        }
+        var local = address.substring(0, at);
+        if (local.length() > 64 || !LOCAL_PART.matcher(local).matches()) {
+            throw new IllegalArgumentException("'" + local + "' is not a valid local part");
+        }
+        String domain;
+        try {
+            domain = DomainNames.normalise(address.substring(at + 1));
+        } catch (InvalidDomainNameException e) {
+            throw new IllegalArgumentException("the domain of '" + address + "' " + e.getMessage());
+        }
+        return new EmailAddress(name == null || name.isEmpty() ? null : name, local + "@" + domain);
+    }
+
+    public String domain() {
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** The mailbox as a header writes it: the name as an atom phrase, a quoted string or an RFC 2047 encoded word. */
+    public String header() {
+        if (displayName == null) {
+            return address;
+        }
+        String phrase;
+        if (!HeaderText.isAscii(displayName)) {
+            phrase = HeaderText.encodedWords(displayName);
+        } else if (ATOM_TEXT.matcher(displayName).matches()) {
+            phrase = displayName;
+        } else {
+            phrase = "\"" + displayName.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        return phrase + " <" + address + ">";
+    }
+}

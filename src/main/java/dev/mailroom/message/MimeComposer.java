@@ -1,0 +1,116 @@
+package dev.mailroom.message;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a {@link Draft} into RFC 5322 bytes with CRLF line ends: text parts in quoted-printable
+ * UTF-8, attachments in base64, non-ASCII header text and file names encoded (RFC 2047, RFC 2231),
+ * {@code multipart/alternative} for text with html, {@code multipart/mixed} around attachments.
+ * Bcc never appears: it belongs to the envelope.
+ */
+public final class MimeComposer {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private final SecureRandom random = new SecureRandom();
+
+    public byte[] compose(Draft draft) {
+        for (var header : draft.headers().entrySet()) {
+            HeaderRules.problem(header.getKey(), header.getValue()).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
+        var out = new StringBuilder();
+        out.append(HeaderText.field("From", draft.from().header()));
+        if (!draft.to().isEmpty()) {
+            out.append(HeaderText.field("To", addresses(draft.to())));
+        }
+        if (!draft.cc().isEmpty()) {
+            out.append(HeaderText.field("Cc", addresses(draft.cc())));
+        }
+        if (draft.replyTo() != null) {
+            out.append(HeaderText.field("Reply-To", draft.replyTo().header()));
+        }
+        out.append(HeaderText.unstructuredField("Subject", draft.subject()));
+        out.append(HeaderText.field("Date", DATE.format(draft.date())));
+        out.append(HeaderText.field("Message-ID", "<" + draft.messageId() + ">"));
+        out.append("MIME-Version: 1.0\r\n");
+        if (!draft.listUnsubscribe().isEmpty()) {
+            out.append(HeaderText.field("List-Unsubscribe", draft.listUnsubscribe().stream().map(uri -> "<" + uri + ">")
+                    .collect(Collectors.joining(", "))));
+            out.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+        }
+        if (draft.feedbackId() != null) {
+            out.append(HeaderText.field("Feedback-ID", draft.feedbackId()));
+        }
+        draft.headers().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(header -> out.append(HeaderText.unstructuredField(header.getKey(), header.getValue())));
+        out.append(body(draft));
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The Content-Type header onwards: everything below the message's own headers. */
+    private String body(Draft draft) {
+        var content = draft.text() != null && draft.html() != null
+                ? multipart("alternative", List.of(textPart("plain", draft.text()), textPart("html", draft.html())))
+                : textPart(draft.text() != null ? "plain" : "html", draft.text() != null ? draft.text() : draft.html());
+        if (draft.attachments().isEmpty()) {
+            return content;
+        }
+        var parts = new ArrayList<String>();
+        parts.add(content);
+        draft.attachments().forEach(attachment -> parts.add(attachmentPart(attachment)));
+        return multipart("mixed", parts);
+    }
+
+    private static String textPart(String subtype, String text) {
+        return "Content-Type: text/" + subtype + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + QuotedPrintable.encode(text) + "\r\n";
+    }
+
+    private static String attachmentPart(Attachment attachment) {
+        var name = fileNameParameter(attachment.filename());
+        return "Content-Type: " + attachment.contentType() + "; " + name.replace("filename", "name") + "\r\n"
+                + "Content-Disposition: attachment; " + name + "\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(attachment.content()) + "\r\n";
+    }
+
+    /** {@code filename="..."} for plain ASCII, RFC 2231's {@code filename*=UTF-8''...} otherwise. */
+    private static String fileNameParameter(String filename) {
+        if (HeaderText.isAscii(filename) && !filename.contains("\"") && !filename.contains("\\")) {
+            return "filename=\"" + filename + "\"";
+        }
+        var encoded = new StringBuilder();
+        for (byte b : filename.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                encoded.append((char) c);
+            } else {
+                encoded.append('%').append(String.format("%02X", c));
+            }
+        }
+        return "filename*=UTF-8''" + encoded;
+    }
+
+    private String multipart(String subtype, List<String> parts) {
+        var bytes = new byte[12];
+        random.nextBytes(bytes);
+        var boundary = "mr-" + HexFormat.of().formatHex(bytes);
+        var out = new StringBuilder("Content-Type: multipart/" + subtype + "; boundary=\"" + boundary + "\"\r\n\r\n");
+        for (var part : parts) {
+            out.append("--").append(boundary).append("\r\n").append(part);
+        }
+        return out.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    private static String addresses(List<EmailAddress> list) {
+        return list.stream().map(EmailAddress::header).collect(Collectors.joining(", "));
+    }
+}
