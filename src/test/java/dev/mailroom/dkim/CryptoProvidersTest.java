@@ -2,6 +2,7 @@ package dev.mailroom.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.dns.InMemoryZone;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Clock;
@@ -20,7 +21,7 @@ class CryptoProvidersTest {
 
         var rsa = new DkimKeyGenerator().generate(DkimAlgorithm.RSA_SHA256);
         var ed25519 = new DkimKeyGenerator().generate(DkimAlgorithm.ED25519_SHA256);
-        var dns = new TxtRecords().put("r._domainkey.example.com", rsa.txtRecord()).put("e._domainkey.example.com", ed25519.txtRecord());
+        var dns = new InMemoryZone().txt("r._domainkey.example.com", rsa.txtRecord()).txt("e._domainkey.example.com", ed25519.txtRecord());
         var message = DkimSignerTest.bytes(DkimSignerTest.MESSAGE);
         var signatures = new DkimSigner(Clock.systemUTC()).sign(message, List.of(
                 SigningKey.of("example.com", "r", DkimAlgorithm.RSA_SHA256, rsa.privateKeyPkcs8()),

@@ -2,6 +2,7 @@ package dev.mailroom.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.dns.InMemoryZone;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,9 +28,9 @@ class DkimSignerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
     private final DkimKeyPair rsa = new DkimKeyGenerator().generate(DkimAlgorithm.RSA_SHA256);
     private final DkimKeyPair ed25519 = new DkimKeyGenerator().generate(DkimAlgorithm.ED25519_SHA256);
-    private final TxtRecords dns = new TxtRecords()
-            .put("r1._domainkey.tx.clienta.example", rsa.txtRecord())
-            .put("e1._domainkey.tx.clienta.example", ed25519.txtRecord());
+    private final InMemoryZone dns = new InMemoryZone()
+            .txt("r1._domainkey.tx.clienta.example", rsa.txtRecord())
+            .txt("e1._domainkey.tx.clienta.example", ed25519.txtRecord());
     private final List<SigningKey> keys = List.of(
             SigningKey.of("tx.clienta.example", "r1", DkimAlgorithm.RSA_SHA256, rsa.privateKeyPkcs8()),
             SigningKey.of("tx.clienta.example", "e1", DkimAlgorithm.ED25519_SHA256, ed25519.privateKeyPkcs8()));
@@ -85,18 +86,13 @@ class DkimSignerTest {
     void keyProblemsAreTellingVerdicts() {
         var signatures = new DkimSigner(CLOCK).sign(bytes(MESSAGE), keys.subList(0, 1));
         var message = signed(signatures, bytes(MESSAGE));
-        assertThat(new DkimVerifier(new TxtRecords(), CLOCK).verify(message).getFirst()).isInstanceOf(DkimVerdict.PermError.class);
-        var revoked = new TxtRecords().put("r1._domainkey.tx.clienta.example", "v=DKIM1; k=rsa; p=");
+        assertThat(new DkimVerifier(new InMemoryZone(), CLOCK).verify(message).getFirst()).isInstanceOf(DkimVerdict.PermError.class);
+        var revoked = new InMemoryZone().txt("r1._domainkey.tx.clienta.example", "v=DKIM1; k=rsa; p=");
         assertThat(new DkimVerifier(revoked, CLOCK).verify(message).getFirst())
                 .isInstanceOfSatisfying(DkimVerdict.PermError.class, e -> assertThat(e.reason()).contains("revoked"));
-        var wrongKey = new TxtRecords().put("r1._domainkey.tx.clienta.example", new DkimKeyGenerator().generate(DkimAlgorithm.RSA_SHA256).txtRecord());
+        var wrongKey = new InMemoryZone().txt("r1._domainkey.tx.clienta.example", new DkimKeyGenerator().generate(DkimAlgorithm.RSA_SHA256).txtRecord());
         assertThat(new DkimVerifier(wrongKey, CLOCK).verify(message).getFirst()).isInstanceOf(DkimVerdict.Fail.class);
-        var failing = new TxtRecords() {
-            @Override
-            public dev.mailroom.dns.Answer<String> txt(String name) {
-                return new dev.mailroom.dns.Answer.Failed<>("timeout");
-            }
-        };
+        var failing = new InMemoryZone().timeout("r1._domainkey.tx.clienta.example");
         assertThat(new DkimVerifier(failing, CLOCK).verify(message).getFirst()).isInstanceOf(DkimVerdict.TempError.class);
         assertThat(new DkimVerifier(dns, CLOCK).verify(bytes(MESSAGE))).isEmpty();
     }

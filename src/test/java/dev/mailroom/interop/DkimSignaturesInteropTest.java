@@ -8,16 +8,12 @@ import dev.mailroom.dkim.DkimSigner;
 import dev.mailroom.dkim.DkimVerdict;
 import dev.mailroom.dkim.DkimVerifier;
 import dev.mailroom.dkim.SigningKey;
-import dev.mailroom.dns.Answer;
-import dev.mailroom.dns.DnsLookup;
-import dev.mailroom.dns.MxHost;
-import java.net.InetAddress;
+import dev.mailroom.dns.InMemoryZone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +29,10 @@ class DkimSignaturesInteropTest {
     @Test
     void mailroomVerifiesTheSignedMessagesShippedWithDkimpy() throws Exception {
         var data = dkimpyTestData();
-        var dns = new MapDns(Map.of(
-                "sed._domainkey.test.ex", Files.readString(data.resolve("eximtest.dns")).strip(),
-                "brisbane._domainkey.football.example.com", RFC8463_ED25519,
-                "test._domainkey.football.example.com", Files.readString(data.resolve("test.txt")).strip()));
+        var dns = new InMemoryZone()
+                .txt("sed._domainkey.test.ex", Files.readString(data.resolve("eximtest.dns")).strip())
+                .txt("brisbane._domainkey.football.example.com", RFC8463_ED25519)
+                .txt("test._domainkey.football.example.com", Files.readString(data.resolve("test.txt")).strip());
         var verifier = new DkimVerifier(dns, Clock.systemUTC());
 
         assertThat(verifier.verify(Files.readAllBytes(data.resolve("ed25519test2.msg"))))
@@ -101,44 +97,5 @@ class DkimSignaturesInteropTest {
         var path = Path.of(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(path), "skipped: python3-dkim ships no tests/data at " + path);
         return path;
-    }
-
-    /** TXT answers from a map; every other question finds nothing. */
-    private record MapDns(Map<String, String> txt) implements DnsLookup {
-        @Override
-        public Answer<String> txt(String name) {
-            var value = txt.get(name.toLowerCase(java.util.Locale.ROOT));
-            return value == null ? new Answer.NxDomain<>() : new Answer.Records<>(List.of(value));
-        }
-
-        @Override
-        public Answer<InetAddress> a(String name) {
-            return new Answer.NxDomain<>();
-        }
-
-        @Override
-        public Answer<InetAddress> aaaa(String name) {
-            return new Answer.NxDomain<>();
-        }
-
-        @Override
-        public Answer<MxHost> mx(String name) {
-            return new Answer.NxDomain<>();
-        }
-
-        @Override
-        public Answer<String> ptr(InetAddress address) {
-            return new Answer.NxDomain<>();
-        }
-
-        @Override
-        public Answer<String> cname(String name) {
-            return new Answer.NxDomain<>();
-        }
-
-        @Override
-        public Answer<String> ns(String name) {
-            return new Answer.NxDomain<>();
-        }
     }
 }
