@@ -33,5 +33,16 @@ public record Draft(
         if (text == null && html == null) {
             throw new IllegalArgumentException("a message needs text or html");
         }
+        if (messageId == null || !messageId.matches("[\\x21-\\x7e&&[^<>@]]+@[A-Za-z0-9.-]+")) {
+            throw new IllegalArgumentException("not a Message-ID (left@domain, printable ASCII): " + messageId);
+        }
+        for (var uri : listUnsubscribe) {
+            if (!uri.matches("(https|mailto):[\\x21-\\x7e&&[^<>]]+")) {
+                throw new IllegalArgumentException("not a List-Unsubscribe URI: " + uri);
+            }
+        }
+        if (feedbackId != null && !feedbackId.matches("[\\x21-\\x7e]{1,200}")) {
+            throw new IllegalArgumentException("not a Feedback-ID: " + feedbackId);
+        }
     }
 }

@@ -7,6 +7,15 @@ import java.util.regex.Pattern;
 
 /** A mailbox: an optional display name (any Unicode) and an address with an ASCII local part. */
 public record EmailAddress(String displayName, String address) {
+    public EmailAddress {
+        if (displayName != null && (displayName.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || displayName.length() > 200)) {
+            throw new IllegalArgumentException("the display name has control characters or passes 200 characters");
+        }
+        if (address == null || !address.matches("[\\x21-\\x7e&&[^<>\"(),:;\\[\\]\\\\]]+@[A-Za-z0-9.-]+")) {
+            throw new IllegalArgumentException("'" + address + "' is not an ASCII email address; use EmailAddress.parse");
+        }
+    }
+
     private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
     private static final Pattern NAME_AND_ADDRESS = Pattern.compile("^\\s*(?:\"?(.*?)\"?\\s*)<([^<>]+)>\\s*$");
     private static final Pattern ATOM_TEXT = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*");
@@ -23,7 +32,7 @@ public record EmailAddress(String displayName, String address) {
         String name = null;
         String address = text.strip();
         if (matcher.matches()) {
-            name = matcher.group(1).strip();
+            name = matcher.group(1).strip().replace("\\\"", "\"").replace("\\\\", "\\");
             address = matcher.group(2).strip();
         }
         int at = address.lastIndexOf('@');
@@ -53,7 +62,7 @@ public record EmailAddress(String displayName, String address) {
             return address;
         }
         String phrase;
-        if (!HeaderText.isAscii(displayName)) {
+        if (!HeaderText.isPlain(displayName)) {
             phrase = HeaderText.encodedWords(displayName);
         } else if (ATOM_TEXT.matcher(displayName).matches()) {
             phrase = displayName;

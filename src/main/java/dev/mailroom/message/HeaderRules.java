@@ -11,7 +11,9 @@ public final class HeaderRules {
     public static final Set<String> OWNED = Set.of("from", "to", "cc", "bcc", "reply-to", "sender", "subject", "date",
             "message-id", "mime-version", "content-type", "content-transfer-encoding", "content-disposition", "dkim-signature",
             "return-path", "received", "list-unsubscribe", "list-unsubscribe-post", "feedback-id", "authentication-results",
-            "arc-seal", "arc-message-signature", "arc-authentication-results");
+            "received-spf", "delivered-to", "x-original-to");
+    /** Header families only relays write. */
+    private static final java.util.List<String> OWNED_PREFIXES = java.util.List.of("resent-", "arc-");
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]{1,76}");
     static final int MAX_VALUE = 998 - 80;
 
@@ -22,7 +24,8 @@ public final class HeaderRules {
         if (!FIELD_NAME.matcher(name).matches()) {
             return Optional.of("'" + name + "' is not a header name (printable ASCII, no colon or space)");
         }
-        if (OWNED.contains(name.toLowerCase(Locale.ROOT))) {
+        var lower = name.toLowerCase(Locale.ROOT);
+        if (OWNED.contains(lower) || OWNED_PREFIXES.stream().anyMatch(lower::startsWith)) {
             return Optional.of(name + " is written by Mailroom; set it through its own field");
         }
         if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {

@@ -15,6 +15,11 @@ final class HeaderText {
         return text.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
+    /** Plain ASCII that a mail client will show as written: no "=?", which it would decode as an encoded word. */
+    static boolean isPlain(String text) {
+        return isAscii(text) && !text.contains("=?");
+    }
+
     /** UTF-8 text as base64 encoded words, split between characters (never inside one). */
     static String encodedWords(String text) {
         return encodedWords(text, BYTES_PER_WORD);
@@ -51,7 +56,7 @@ final class HeaderText {
      * the first one sized to fit the header's first line.
      */
     static String unstructuredField(String name, String text) {
-        if (isAscii(text)) {
+        if (isPlain(text)) {
             return field(name, text);
         }
         int room = 78 - name.length() - 2 - "=?UTF-8?B??=".length();

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * Bcc never appears: it belongs to the envelope.
  */
 public final class MimeComposer {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** RFC 5322 3.3 with a numeric zone (+0000), not the obsolete GMT. */
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", java.util.Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
     private final SecureRandom random = new SecureRandom();
 
     public byte[] compose(Draft draft) {
@@ -52,7 +54,20 @@ public final class MimeComposer {
         draft.headers().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(header -> out.append(HeaderText.unstructuredField(header.getKey(), header.getValue())));
         out.append(body(draft));
-        return out.toString().getBytes(StandardCharsets.US_ASCII);
+        var text = out.toString();
+        for (int i = 0, lineStart = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0x7e) {
+                throw new IllegalStateException("composed message has a non-ASCII character at " + i);
+            }
+            if (c == '\n') {
+                if (i - lineStart > 998) {
+                    throw new IllegalArgumentException("a header line would pass 998 characters (RFC 5322); shorten the field");
+                }
+                lineStart = i + 1;
+            }
+        }
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The Content-Type header onwards: everything below the message's own headers. */
@@ -75,17 +90,19 @@ public final class MimeComposer {
     }
 
     private static String attachmentPart(Attachment attachment) {
-        var name = fileNameParameter(attachment.filename());
-        return "Content-Type: " + attachment.contentType() + "; " + name.replace("filename", "name") + "\r\n"
-                + "Content-Disposition: attachment; " + name + "\r\n"
+        return "Content-Type: " + attachment.contentType() + ";\r\n " + parameter("name", attachment.filename()) + "\r\n"
+                + "Content-Disposition: attachment;\r\n " + parameter("filename", attachment.filename()) + "\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n"
                 + Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(attachment.content()) + "\r\n";
     }
 
-    /** {@code filename="..."} for plain ASCII, RFC 2231's {@code filename*=UTF-8''...} otherwise. */
-    private static String fileNameParameter(String filename) {
-        if (HeaderText.isAscii(filename) && !filename.contains("\"") && !filename.contains("\\")) {
-            return "filename=\"" + filename + "\"";
+    /**
+     * {@code name="..."} for short plain ASCII; otherwise RFC 2231's {@code name*=UTF-8''...},
+     * split into {@code name*0*=}, {@code name*1*=}... continuations so no line grows long.
+     */
+    private static String parameter(String name, String filename) {
+        if (HeaderText.isAscii(filename) && !filename.contains("\"") && !filename.contains("\\") && filename.length() <= 60) {
+            return name + "=\"" + filename + "\"";
         }
         var encoded = new StringBuilder();
         for (byte b : filename.getBytes(StandardCharsets.UTF_8)) {
@@ -96,7 +113,24 @@ public final class MimeComposer {
                 encoded.append('%').append(String.format("%02X", c));
             }
         }
-        return "filename*=UTF-8''" + encoded;
+        var pieces = new ArrayList<String>();
+        for (int start = 0; start < encoded.length(); ) {
+            int end = Math.min(encoded.length(), start + 48); // with " filename*NN*=UTF-8''" and ";" a line stays under 78
+            while (end < encoded.length() && end > start + 3 && encoded.charAt(end - 1) != '%' && encoded.charAt(end - 2) == '%') {
+                end--; // never split a %XX escape
+            }
+            while (end < encoded.length() && encoded.charAt(end - 1) == '%') {
+                end--;
+            }
+            pieces.add(encoded.substring(start, end));
+            start = end;
+        }
+        var out = new StringBuilder();
+        for (int i = 0; i < pieces.size(); i++) {
+            out.append(i == 0 ? "" : ";\r\n ").append(name).append('*').append(i).append("*=")
+                    .append(i == 0 ? "UTF-8''" : "").append(pieces.get(i));
+        }
+        return out.toString();
     }
 
     private String multipart(String subtype, List<String> parts) {

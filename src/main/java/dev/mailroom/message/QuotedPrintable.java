@@ -19,7 +19,9 @@ final class QuotedPrintable {
                 int b = bytes[i] & 0xff;
                 boolean last = i == bytes.length - 1;
                 // white space at the end of a line and '=' must be encoded, as must anything outside printable ASCII
-                boolean literal = (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !last);
+                // a dot opening a line is encoded too, so no transport's dot handling can touch it
+                boolean dotOpeningLine = b == '.' && lineLength == 0;
+                boolean literal = (b >= 33 && b <= 126 && b != '=' && !dotOpeningLine) || ((b == ' ' || b == '\t') && !last);
                 var piece = literal ? String.valueOf((char) b) : "=" + HEX[b >> 4] + HEX[b & 15];
                 if (lineLength + piece.length() > LINE - 1) {
                     out.append("=\r\n");

@@ -36,7 +36,14 @@ public final class Verp {
         if (!messageId.matches("[0-9a-z_]+")) {
             throw new IllegalArgumentException("message ids are lower-case letters, digits and _: " + messageId);
         }
-        return PREFIX + messageId + "-" + recipientIndex + "-" + mac(messageId, recipientIndex) + "@" + returnPathDomain;
+        if (recipientIndex < 0 || recipientIndex > 99_999) {
+            throw new IllegalArgumentException("a recipient index is 0 to 99999, got " + recipientIndex);
+        }
+        var local = PREFIX + messageId + "-" + recipientIndex + "-" + mac(messageId, recipientIndex);
+        if (local.length() > 64) {
+            throw new IllegalArgumentException("message id " + messageId + " is too long for a return path (64-character local part)");
+        }
+        return local + "@" + returnPathDomain;
     }
 
     /** The message and recipient a bounce address names, if its MAC is right. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,14 +20,16 @@ import org.rocksdb.WriteOptions;
  * cap throughput; alone, a writer pays one fsync as it must.
  */
 final class GroupCommitter implements AutoCloseable {
-    /** How many callers' changes one sync may carry at most. */
+    /** How many callers, and how many bytes of changes, one sync carries at most. */
     static final int MAX_GROUP = 1024;
+    static final long MAX_GROUP_BYTES = 32L * 1024 * 1024;
     private final RocksDB db;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private volatile boolean closed;
+    private boolean closed; // guarded by this: no request is queued once the committer has been told to stop
+    private volatile Throwable broken;
 
-    private record Request(Consumer<WriteBatch> changes, CompletableFuture<Void> done) {}
+    private record Request(Consumer<WriteBatch> changes, long bytes, CompletableFuture<Void> done) {}
 
     GroupCommitter(RocksDB db) {
         this.db = db;
@@ -34,60 +37,117 @@ final class GroupCommitter implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("spool-commit").start(this::run);
     }
 
-    /** Applies the changes and returns once they are synced to disk. */
-    void commit(Consumer<WriteBatch> changes) throws InterruptedException {
-        if (closed) {
-            throw new IllegalStateException("the spool is closed");
+    /**
+     * Applies the changes and returns once they are synced to disk. An interrupt does not cut
+     * the wait short: the write may already be on its way, and a caller told "failed" must not
+     * find it done.
+     */
+    void commit(Consumer<WriteBatch> changes, long bytes) {
+        var request = new Request(changes, bytes, new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the spool is closed", broken);
+            }
+            queue.add(request);
         }
-        var request = new Request(changes, new CompletableFuture<>());
-        queue.add(request);
+        boolean interrupted = false;
         try {
-            request.done().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new SpoolException("spool write failed", e.getCause());
+            while (true) {
+                try {
+                    request.done().get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new SpoolException("spool write failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     private void run() {
         try (var options = new WriteOptions().setSync(true)) {
             var group = new ArrayList<Request>();
-            while (!closed || !queue.isEmpty()) {
+            while (!isClosed() || !queue.isEmpty()) {
                 var first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
+                long bytes = first.bytes();
+                Request next;
+                while (group.size() < MAX_GROUP && bytes < MAX_GROUP_BYTES && (next = queue.poll()) != null) {
+                    group.add(next);
+                    bytes += next.bytes();
+                }
                 write(options, group);
                 group.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        Request left;
-        while ((left = queue.poll()) != null) {
-            left.done().completeExceptionally(new IllegalStateException("the spool closed before this write"));
+        } catch (Throwable e) { // an Error (out of memory): stop taking writes rather than leave callers waiting
+            broken = e;
+        } finally {
+            synchronized (this) {
+                closed = true;
+            }
+            Request left;
+            while ((left = queue.poll()) != null) {
+                left.done().completeExceptionally(new IllegalStateException("the spool stopped before this write", broken));
+            }
         }
     }
 
-    private void write(WriteOptions options, List<Request> group) {
+    private void write(WriteOptions options, List<Request> group) throws RocksDBException {
+        var staged = new ArrayList<Request>(group.size());
         try (var batch = new WriteBatch()) {
             for (var request : group) {
-                request.changes().accept(batch);
+                // a savepoint per caller: one caller's bad changes fail that caller alone
+                batch.setSavePoint();
+                try {
+                    request.changes().accept(batch);
+                    staged.add(request);
+                } catch (RuntimeException e) {
+                    batch.rollbackToSavePoint();
+                    request.done().completeExceptionally(e);
+                }
             }
-            db.write(options, batch);
-            group.forEach(request -> request.done().complete(null));
-        } catch (RocksDBException | RuntimeException e) {
-            group.forEach(request -> request.done().completeExceptionally(e));
+            try {
+                db.write(options, batch);
+            } catch (RocksDBException | RuntimeException e) {
+                staged.forEach(request -> request.done().completeExceptionally(e));
+                return;
+            } catch (Error e) {
+                staged.forEach(request -> request.done().completeExceptionally(e));
+                throw e;
+            }
+            staged.forEach(request -> request.done().complete(null));
         }
     }
 
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops after writing what was handed over; returns only once no write can still be running. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
+        synchronized (this) {
+            closed = true;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -84,10 +84,18 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Stores a message with every recipient queued; returns once it is synced to disk. */
-    public void append(SpooledMessage message) throws InterruptedException {
+    /** Stores a message with every recipient queued; returns once it is synced to disk. An id already spooled is refused. */
+    public void append(SpooledMessage message) {
         var id = key(message.id());
         var envelope = encodeEnvelope(message);
+        try {
+            if (db.get(envelopes, id) != null) {
+                throw new IllegalArgumentException("message " + message.id() + " is already spooled");
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read the spool", e);
+        }
+        long bytes = message.body().length + envelope.length + 64L * message.recipients().size();
         committer.commit(batch -> {
             try {
                 batch.put(bodies, id, message.body());
@@ -100,19 +108,26 @@ public final class Spool implements AutoCloseable {
             } catch (RocksDBException e) {
                 throw new SpoolException("cannot stage message " + message.id(), e);
             }
-        });
+        }, bytes);
     }
 
     /** Records where a recipient stands now; returns once it is synced. */
-    public void setState(String messageId, int index, RecipientState state) throws InterruptedException {
+    public void setState(String messageId, int index, RecipientState state) {
         var recipient = recipientKey(messageId, index);
+        try {
+            if (db.get(recipients, recipient) == null) {
+                throw new IllegalArgumentException("message " + messageId + " has no recipient " + index);
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read the spool", e);
+        }
         committer.commit(batch -> {
             try {
                 batch.put(states, recipient, new byte[] {(byte) state.ordinal()});
             } catch (RocksDBException e) {
                 throw new SpoolException("cannot stage a state of " + messageId, e);
             }
-        });
+        }, 64);
     }
 
     public Optional<SpooledMessage> read(String messageId) {
@@ -124,7 +139,7 @@ public final class Spool implements AutoCloseable {
             var addresses = new ArrayList<String>();
             try (var iterator = db.newIterator(recipients)) {
                 var prefix = prefix(messageId);
-                for (iterator.seek(prefix); iterator.isValid() && startsWith(iterator.key(), prefix); iterator.next()) {
+                for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
                     addresses.add(new String(iterator.value(), StandardCharsets.UTF_8));
                 }
             }
@@ -139,7 +154,7 @@ public final class Spool implements AutoCloseable {
         var result = new ArrayList<RecipientState>();
         try (var iterator = db.newIterator(states)) {
             var prefix = prefix(messageId);
-            for (iterator.seek(prefix); iterator.isValid() && startsWith(iterator.key(), prefix); iterator.next()) {
+            for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
                 result.add(RecipientState.values()[iterator.value()[0]]);
             }
         }
@@ -155,6 +170,9 @@ public final class Spool implements AutoCloseable {
                 if (!state.finished()) {
                     var key = iterator.key();
                     var address = db.get(recipients, key);
+                    if (address == null) {
+                        continue; // cannot happen through setState, which checks; never let one bad row stop a start
+                    }
                     int split = key.length - Integer.BYTES - 1;
                     result.add(new PendingRecipient(new String(key, 0, split, StandardCharsets.US_ASCII),
                             ByteBuffer.wrap(key, split + 1, Integer.BYTES).getInt(), new String(address, StandardCharsets.UTF_8), state));
@@ -167,6 +185,9 @@ public final class Spool implements AutoCloseable {
     }
 
     private static byte[] key(String messageId) {
+        if (!SpooledMessage.ID.matcher(messageId).matches()) {
+            throw new IllegalArgumentException("not a spooled message id: '" + messageId + "'");
+        }
         return messageId.getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -183,8 +204,9 @@ public final class Spool implements AutoCloseable {
         return ByteBuffer.allocate(prefix.length + Integer.BYTES).put(prefix).putInt(index).array();
     }
 
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    /** The key is {@code prefix} and an index: not a longer id that merely starts the same. */
+    private static boolean isRecipientOf(byte[] key, byte[] prefix) {
+        return key.length == prefix.length + Integer.BYTES && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static byte[] encodeEnvelope(SpooledMessage message) {

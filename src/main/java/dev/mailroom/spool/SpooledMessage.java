@@ -9,7 +9,13 @@ import java.util.List;
  */
 public record SpooledMessage(String id, String tenantId, String domainId, String mailFrom, List<String> recipients,
         Instant acceptedAt, byte[] body) {
+    /** Ids are keys in the spool: lower-case letters, digits and {@code _}, as Mailroom's ids are. */
+    static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-z_]{1,64}");
+
     public SpooledMessage {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a spooled message id is 1 to 64 of [0-9a-z_], got '" + id + "'");
+        }
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("a message needs at least one recipient");

@@ -106,6 +106,31 @@ class MimeComposerTest {
     }
 
     @Test
+    void reviewedEdgesHold() throws Exception {
+        var longName = "Jahresabschluss " + "ü".repeat(60) + ".pdf";
+        var bytes = new MimeComposer().compose(draft(".starts with a dot\r\nsecond", null,
+                List.of(new Attachment(longName, "application/pdf", new byte[] {1, 2, 3}))));
+        var raw = new String(bytes, StandardCharsets.US_ASCII);
+        assertThat(raw).contains("Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n").contains("=2Estarts with a dot").contains("filename*1*=");
+        assertThat(raw.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(78));
+        var parsed = parse(bytes);
+        assertThat(parsed.path("parts").get(1).path("text").asText()).startsWith(".starts with a dot");
+        assertThat(parsed.path("parts").get(2).path("filename").asText()).isEqualTo(longName);
+
+        var spoof = EmailAddress.parse("=?UTF-8?B?QmFuaw==?= <a@news.clienta.example>");
+        assertThat(spoof.header()).doesNotStartWith("=?UTF-8?B?QmFuaw==?=");
+        assertThat(EmailAddress.parse("\"Jane \\\"JJ\\\" Doe\" <j@example.org>").displayName()).isEqualTo("Jane \"JJ\" Doe");
+        assertThatThrownBy(() -> new Attachment("a.txt", "text/plain\r\nX-Evil: 1", new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EmailAddress("x", "a@b.example>\r\nBcc: c@d.example")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(HeaderRules.problem("Resent-From", "x")).isPresent();
+        assertThat(HeaderRules.problem("ARC-Seal", "x")).isPresent();
+        var subject = "x".repeat(1200);
+        var tooLong = new Draft(EmailAddress.parse("a@news.clienta.example"), List.of(EmailAddress.parse("b@example.net")), List.of(), null,
+                subject, "t", null, Map.of(), List.of(), "m@news.clienta.example", Instant.now(), List.of(), null);
+        assertThatThrownBy(() -> new MimeComposer().compose(tooLong)).hasMessageContaining("998");
+    }
+
+    @Test
     void addressesAreParsedStrictly() {
         assertThat(EmailAddress.parse("  Zoë <ZOE@Bücher.Example> ")).isEqualTo(new EmailAddress("Zoë", "ZOE@xn--bcher-kva.example"));
         assertThat(EmailAddress.parse("plain@example.com").header()).isEqualTo("plain@example.com");

@@ -32,4 +32,12 @@ class VerpTest {
         assertThat(verp.decode("postmaster@rp.x.example")).isEmpty();
         assertThat(verp.decode("b-msg_a1-0-zzzzzzzzzz@rp.x.example")).isEmpty();
     }
+
+    @Test
+    void onlyAddressesThatDecodeAreMade() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> verp.returnPath("msg_a1", 100_000, "rp.x.example"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> verp.returnPath("msg_" + "a".repeat(60), 0, "rp.x.example"))
+                .hasMessageContaining("64");
+    }
 }

@@ -53,6 +53,32 @@ class SpoolTest {
     }
 
     @Test
+    void refusesWhatWouldDamageTheSpool() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            spool.append(message("msg_1", "a@example.net"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.append(message("msg_1", "b@example.net")))
+                    .hasMessageContaining("already spooled");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.setState("msg_1", 5, RecipientState.DELIVERED))
+                    .hasMessageContaining("no recipient 5");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> message("msg#1", "a@example.net"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.read("MSG-1")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(spool.read("msg_1").orElseThrow().recipients()).containsExactly("a@example.net");
+            assertThat(spool.states("msg_1")).containsExactly(RecipientState.QUEUED);
+        }
+    }
+
+    @Test
+    void anInterruptedWriterStillLearnsTheOutcome() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            Thread.currentThread().interrupt();
+            spool.append(message("msg_1", "a@example.net"));
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            assertThat(spool.read("msg_1")).isPresent();
+        }
+    }
+
+    @Test
     void concurrentWritersAreAllStored() throws Exception {
         try (var spool = Spool.open(dir); var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new ArrayList<java.util.concurrent.Future<?>>();
