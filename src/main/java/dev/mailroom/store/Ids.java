@@ -5,40 +5,51 @@ import java.time.Clock;
 
 /**
  * Identifiers of the form {@code prefix_} + 26 characters of Crockford base32: 48 bits of
- * milliseconds then 80 random bits (the ULID layout), so ids sort by creation time and a
- * list paged by id reads oldest first.
+ * milliseconds then 80 random bits (the ULID layout), so ids sort by creation time and a list
+ * paged by id reads oldest first. Within one millisecond the random part counts up from the
+ * first one drawn (ULID's monotonic mode), so ids made in quick succession sort in order too.
  */
 public final class Ids {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final long FORTY_BITS = (1L << 40) - 1;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private long lastMillis = -1;
+    private long high; // the upper 40 random bits
+    private long low; // the lower 40 random bits
 
     public Ids(Clock clock) {
         this.clock = clock;
     }
 
-    public String next(String prefix) {
+    public synchronized String next(String prefix) {
+        long millis = clock.millis();
+        if (millis > lastMillis) {
+            lastMillis = millis;
+            high = random.nextLong() & FORTY_BITS;
+            low = random.nextLong() & FORTY_BITS;
+        } else {
+            // same millisecond (or the clock stepped back): count up, carrying into the upper bits
+            low = (low + 1) & FORTY_BITS;
+            if (low == 0) {
+                high = (high + 1) & FORTY_BITS;
+            }
+        }
         var chars = new char[26];
-        long time = clock.millis();
+        long time = lastMillis;
         for (int i = 9; i >= 0; i--) {
             chars[i] = ALPHABET[(int) (time & 31)];
             time >>>= 5;
         }
-        var bytes = new byte[10];
-        random.nextBytes(bytes);
-        long high = 0;
-        long low = 0;
-        for (int i = 0; i < 5; i++) {
-            high = (high << 8) | (bytes[i] & 0xff);
-            low = (low << 8) | (bytes[i + 5] & 0xff);
-        }
+        long h = high;
         for (int i = 17; i >= 10; i--) {
-            chars[i] = ALPHABET[(int) (high & 31)];
-            high >>>= 5;
+            chars[i] = ALPHABET[(int) (h & 31)];
+            h >>>= 5;
         }
+        long l = low;
         for (int i = 25; i >= 18; i--) {
-            chars[i] = ALPHABET[(int) (low & 31)];
-            low >>>= 5;
+            chars[i] = ALPHABET[(int) (l & 31)];
+            l >>>= 5;
         }
         return prefix + "_" + new String(chars);
     }

@@ -17,8 +17,15 @@ class IdsTest {
         assertThat(early).isLessThan(late);
         var ids = new Ids(Clock.systemUTC());
         var seen = new HashSet<String>();
+        var previous = "";
         for (int i = 0; i < 10_000; i++) {
-            assertThat(seen.add(ids.next("x"))).isTrue();
+            var id = ids.next("x");
+            assertThat(seen.add(id)).isTrue();
+            assertThat(id).as("made in order, sorted in order, even within a millisecond").isGreaterThan(previous);
+            previous = id;
         }
+        var frozen = new Ids(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        var first = frozen.next("t");
+        assertThat(frozen.next("t")).isGreaterThan(first);
     }
 }
