@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 
 /**
  * The node-local store of accepted messages (RocksDB): each message's signed bytes once, its
@@ -34,6 +36,7 @@ public final class Spool implements AutoCloseable {
     private static final byte[] RECIPIENTS = "recipients".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATES = "states".getBytes(StandardCharsets.US_ASCII);
     private static final byte SEPARATOR = '#';
+    private static final byte ENVELOPE_VERSION = 1;
 
     private final DBOptions options;
     private final ColumnFamilyOptions familyOptions;
@@ -44,8 +47,10 @@ public final class Spool implements AutoCloseable {
     private final ColumnFamilyHandle recipients;
     private final ColumnFamilyHandle states;
     private final GroupCommitter committer;
+    private final Clock clock;
 
-    private Spool(DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db, List<ColumnFamilyHandle> handles) {
+    private Spool(DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db, List<ColumnFamilyHandle> handles, Clock clock) {
+        this.clock = clock;
         this.options = options;
         this.familyOptions = familyOptions;
         this.db = db;
@@ -59,6 +64,11 @@ public final class Spool implements AutoCloseable {
 
     /** Opens (or creates) the spool in {@code dir}. */
     public static Spool open(Path dir) {
+        return open(dir, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path)}, with the clock that stamps recipient states (retention counts from them). */
+    public static Spool open(Path dir, Clock clock) {
         RocksDB.loadLibrary();
         try {
             Files.createDirectories(dir);
@@ -76,7 +86,7 @@ public final class Spool implements AutoCloseable {
         var handles = new ArrayList<ColumnFamilyHandle>();
         try {
             var db = RocksDB.open(options, dir.toString(), descriptors, handles);
-            return new Spool(options, familyOptions, db, handles);
+            return new Spool(options, familyOptions, db, handles, clock);
         } catch (RocksDBException e) {
             options.close();
             familyOptions.close();
@@ -86,27 +96,42 @@ public final class Spool implements AutoCloseable {
 
     /** Stores a message with every recipient queued; returns once it is synced to disk. An id already spooled is refused. */
     public void append(SpooledMessage message) {
-        var id = key(message.id());
-        var envelope = encodeEnvelope(message);
+        appendAll(List.of(message));
+    }
+
+    /** Stores several messages in one synced write: all of them, or (on an error) none. */
+    public void appendAll(List<SpooledMessage> messages) {
+        var seen = new java.util.HashSet<String>();
+        var envelopeBytes = new ArrayList<byte[]>(messages.size());
+        long bytes = 0;
         try {
-            if (db.get(envelopes, id) != null) {
-                throw new IllegalArgumentException("message " + message.id() + " is already spooled");
+            for (var message : messages) {
+                if (!seen.add(message.id()) || db.get(envelopes, key(message.id())) != null) {
+                    throw new IllegalArgumentException("message " + message.id() + " is already spooled");
+                }
+                var envelope = encodeEnvelope(message);
+                envelopeBytes.add(envelope);
+                bytes += message.body().length + envelope.length + 64L * message.recipients().size();
             }
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read the spool", e);
         }
-        long bytes = message.body().length + envelope.length + 64L * message.recipients().size();
+        var queued = state(RecipientState.QUEUED, clock.millis());
         committer.commit(batch -> {
-            try {
-                batch.put(bodies, id, message.body());
-                batch.put(envelopes, id, envelope);
-                for (int i = 0; i < message.recipients().size(); i++) {
-                    var recipient = recipientKey(message.id(), i);
-                    batch.put(recipients, recipient, message.recipients().get(i).getBytes(StandardCharsets.UTF_8));
-                    batch.put(states, recipient, new byte[] {(byte) RecipientState.QUEUED.ordinal()});
+            for (int m = 0; m < messages.size(); m++) {
+                var message = messages.get(m);
+                var id = key(message.id());
+                try {
+                    batch.put(bodies, id, message.body());
+                    batch.put(envelopes, id, envelopeBytes.get(m));
+                    for (int i = 0; i < message.recipients().size(); i++) {
+                        var recipient = recipientKey(message.id(), i);
+                        batch.put(recipients, recipient, message.recipients().get(i).getBytes(StandardCharsets.UTF_8));
+                        batch.put(states, recipient, queued);
+                    }
+                } catch (RocksDBException e) {
+                    throw new SpoolException("cannot stage message " + message.id(), e);
                 }
-            } catch (RocksDBException e) {
-                throw new SpoolException("cannot stage message " + message.id(), e);
             }
         }, bytes);
     }
@@ -121,13 +146,45 @@ public final class Spool implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read the spool", e);
         }
+        var value = state(state, clock.millis());
         committer.commit(batch -> {
             try {
-                batch.put(states, recipient, new byte[] {(byte) state.ordinal()});
+                batch.put(states, recipient, value);
             } catch (RocksDBException e) {
                 throw new SpoolException("cannot stage a state of " + messageId, e);
             }
         }, 64);
+    }
+
+    /**
+     * Removes every message whose recipients all finished before {@code cutoff}: its body,
+     * envelope and states. Returns how many messages went.
+     */
+    public int removeFinishedBefore(Instant cutoff) {
+        var doomed = new ArrayList<String>();
+        try (var iterator = db.newIterator(envelopes)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                var id = new String(iterator.key(), StandardCharsets.US_ASCII);
+                if (finishedBefore(id, cutoff.toEpochMilli())) {
+                    doomed.add(id);
+                }
+            }
+        }
+        for (int from = 0; from < doomed.size(); from += 1000) {
+            var group = doomed.subList(from, Math.min(doomed.size(), from + 1000));
+            committer.commit(batch -> group.forEach(id -> remove(batch, id)), 64L * group.size());
+        }
+        return doomed.size();
+    }
+
+    /** Every message whose id sorts at or after {@code fromId}, in id order (Mailroom's ids sort by time). */
+    public void acceptedSince(String fromId, java.util.function.Consumer<SpooledMessage> consumer) {
+        try (var iterator = db.newIterator(envelopes)) {
+            for (iterator.seek(key(fromId)); iterator.isValid(); iterator.next()) {
+                var id = new String(iterator.key(), StandardCharsets.US_ASCII);
+                read(id).ifPresent(consumer);
+            }
+        }
     }
 
     public Optional<SpooledMessage> read(String messageId) {
@@ -155,7 +212,7 @@ public final class Spool implements AutoCloseable {
         try (var iterator = db.newIterator(states)) {
             var prefix = prefix(messageId);
             for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
-                result.add(RecipientState.values()[iterator.value()[0]]);
+                result.add(stateOf(iterator.value()));
             }
         }
         return result;
@@ -166,7 +223,7 @@ public final class Spool implements AutoCloseable {
         var result = new ArrayList<PendingRecipient>();
         try (var iterator = db.newIterator(states)) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                var state = RecipientState.values()[iterator.value()[0]];
+                var state = stateOf(iterator.value());
                 if (!state.finished()) {
                     var key = iterator.key();
                     var address = db.get(recipients, key);
@@ -182,6 +239,45 @@ public final class Spool implements AutoCloseable {
             throw new SpoolException("cannot scan the spool", e);
         }
         return result;
+    }
+
+    private boolean finishedBefore(String messageId, long cutoffMillis) {
+        boolean any = false;
+        try (var iterator = db.newIterator(states)) {
+            var prefix = prefix(messageId);
+            for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
+                var value = iterator.value();
+                if (!stateOf(value).finished() || ByteBuffer.wrap(value, 1, Long.BYTES).getLong() >= cutoffMillis) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private void remove(WriteBatch batch, String messageId) {
+        try {
+            var id = key(messageId);
+            var prefix = prefix(messageId);
+            var end = Arrays.copyOf(prefix, prefix.length);
+            end[end.length - 1]++;
+            batch.delete(bodies, id);
+            batch.delete(envelopes, id);
+            batch.deleteRange(recipients, prefix, end);
+            batch.deleteRange(states, prefix, end);
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot stage the removal of " + messageId, e);
+        }
+    }
+
+    /** A state is stored with the time it was reached: {@code <ordinal><epoch millis, 8 bytes>}. */
+    private static byte[] state(RecipientState state, long atMillis) {
+        return ByteBuffer.allocate(1 + Long.BYTES).put((byte) state.ordinal()).putLong(atMillis).array();
+    }
+
+    private static RecipientState stateOf(byte[] value) {
+        return RecipientState.values()[value[0]];
     }
 
     private static byte[] key(String messageId) {
@@ -212,10 +308,14 @@ public final class Spool implements AutoCloseable {
     private static byte[] encodeEnvelope(SpooledMessage message) {
         var bytes = new ByteArrayOutputStream();
         try (var out = new DataOutputStream(bytes)) {
+            out.writeByte(ENVELOPE_VERSION);
             out.writeUTF(message.tenantId());
             out.writeUTF(message.domainId());
-            out.writeUTF(message.mailFrom());
+            out.writeUTF(message.returnPathDomain());
             out.writeLong(message.acceptedAt().toEpochMilli());
+            out.writeLong(message.notBefore() == null ? -1 : message.notBefore().toEpochMilli());
+            out.writeInt(message.notes().length);
+            out.write(message.notes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -224,7 +324,17 @@ public final class Spool implements AutoCloseable {
 
     private static SpooledMessage decodeEnvelope(String id, byte[] envelope, List<String> addresses, byte[] body) {
         try (var in = new DataInputStream(new ByteArrayInputStream(envelope))) {
-            return new SpooledMessage(id, in.readUTF(), in.readUTF(), in.readUTF(), addresses, Instant.ofEpochMilli(in.readLong()), body);
+            if (in.readByte() != ENVELOPE_VERSION) {
+                throw new IOException("unknown envelope version");
+            }
+            var tenant = in.readUTF();
+            var domain = in.readUTF();
+            var returnPathDomain = in.readUTF();
+            var acceptedAt = Instant.ofEpochMilli(in.readLong());
+            long notBefore = in.readLong();
+            var notes = in.readNBytes(in.readInt());
+            return new SpooledMessage(id, tenant, domain, returnPathDomain, addresses, acceptedAt,
+                    notBefore < 0 ? null : Instant.ofEpochMilli(notBefore), notes, body);
         } catch (IOException e) {
             throw new UncheckedIOException("spooled envelope of " + id + " is damaged", e);
         }

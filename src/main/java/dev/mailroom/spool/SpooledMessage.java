@@ -5,10 +5,13 @@ import java.util.List;
 
 /**
  * A message accepted for delivery: its envelope and the signed bytes, which are stored once
- * however many recipients it has, and never changed afterwards.
+ * however many recipients it has, and never changed afterwards. {@code returnPathDomain} is
+ * where the per-recipient return paths live ({@code rp.<sending domain>}); {@code notBefore}
+ * holds a scheduled message back (null: send now); {@code notes} are the submitter's own bytes,
+ * kept with the message so that what it recorded elsewhere can be rebuilt after a crash.
  */
-public record SpooledMessage(String id, String tenantId, String domainId, String mailFrom, List<String> recipients,
-        Instant acceptedAt, byte[] body) {
+public record SpooledMessage(String id, String tenantId, String domainId, String returnPathDomain, List<String> recipients,
+        Instant acceptedAt, Instant notBefore, byte[] notes, byte[] body) {
     /** Ids are keys in the spool: lower-case letters, digits and {@code _}, as Mailroom's ids are. */
     static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-z_]{1,64}");
 
@@ -20,6 +23,7 @@ public record SpooledMessage(String id, String tenantId, String domainId, String
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("a message needs at least one recipient");
         }
+        notes = notes == null ? new byte[0] : notes;
     }
 
     @Override
