@@ -153,6 +153,25 @@ final class Body {
         return result;
     }
 
+    /**
+     * A count a client may set or clear: absent gives null (unchanged), JSON null gives -1
+     * (back to the default), a whole number of 0 or more gives itself.
+     */
+    Integer resettableCount(String field) {
+        var value = node.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isNull()) {
+            return -1;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 0) {
+            errors.add(new FieldError(field, "must be a whole number of 0 or more, or null for the default"));
+            return null;
+        }
+        return value.intValue();
+    }
+
     /** Throws every problem found so far; call before acting on the values. */
     void finish() {
         if (!errors.isEmpty()) {

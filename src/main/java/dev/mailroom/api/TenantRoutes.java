@@ -50,11 +50,11 @@ final class TenantRoutes {
 
     private void update(Context ctx) {
         var key = Callers.requireAgency(ctx, Permission.MANAGE);
-        var body = Body.read(ctx, json, "name", "metadata");
-        var name = body.optionalString("name");
-        var metadata = body.optionalStringMap("metadata");
+        var body = Body.read(ctx, json, "name", "metadata", "hourly_cap", "daily_cap");
+        var changes = new TenantService.Changes(body.optionalString("name"), body.optionalStringMap("metadata"),
+                body.resettableCount("hourly_cap"), body.resettableCount("daily_cap"));
         body.finish();
-        ctx.json(tenants.update(key.scope(), ctx.pathParam("id"), name, metadata));
+        ctx.json(tenants.update(key.scope(), ctx.pathParam("id"), changes));
     }
 
     private void pause(Context ctx) {

@@ -3,7 +3,11 @@ package dev.mailroom.tenancy;
 import java.time.Instant;
 import java.util.Map;
 
-/** A client of the agency: the unit of isolation for domains, keys, reputation and data. */
+/**
+ * A client of the agency: the unit of isolation for domains, keys, reputation and data.
+ * {@code hourlyCap} and {@code dailyCap} limit how many recipients it may send to per UTC hour
+ * and day; null means the configured default.
+ */
 public record Tenant(
         String id,
         String name,
@@ -12,5 +16,12 @@ public record Tenant(
         Lifecycle lifecycle,
         String pool,
         Map<String, String> metadata,
+        Integer hourlyCap,
+        Integer dailyCap,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    Tenant withStatus(TenantStatus newStatus, String reason, Instant now) {
+        return new Tenant(id, name, newStatus, reason, lifecycle, pool, metadata, hourlyCap, dailyCap, createdAt, now);
+    }
+}

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 
 public final class TenantRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "id, name, status, status_reason, lifecycle, pool_id, metadata, created_at, updated_at";
+    private static final String COLUMNS = "id, name, status, status_reason, lifecycle, pool_id, metadata, hourly_cap, daily_cap, created_at, updated_at";
     private final Jdbi jdbi;
 
     public TenantRepository(Jdbi jdbi) {
@@ -24,13 +24,13 @@ public final class TenantRepository {
 
     public void insert(Tenant tenant) {
         write("INSERT INTO tenants (" + COLUMNS + ") VALUES "
-                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :created, :updated)", tenant);
+                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :hourly, :daily, :created, :updated)", tenant);
     }
 
     /** Writes the whole record; its id and creation time never change. */
     public void update(Tenant tenant) {
         write("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, lifecycle = :lifecycle, "
-                + "pool_id = :pool, metadata = :metadata, created_at = :created, updated_at = :updated WHERE id = :id", tenant);
+                + "pool_id = :pool, metadata = :metadata, hourly_cap = :hourly, daily_cap = :daily, created_at = :created, updated_at = :updated WHERE id = :id", tenant);
     }
 
     private void write(String sql, Tenant tenant) {
@@ -42,6 +42,8 @@ public final class TenantRepository {
                 .bind("lifecycle", tenant.lifecycle().name())
                 .bind("pool", tenant.pool())
                 .bind("metadata", toJson(tenant.metadata()))
+                .bindByType("hourly", tenant.hourlyCap(), Integer.class)
+                .bindByType("daily", tenant.dailyCap(), Integer.class)
                 .bind("created", Rows.timestamp(tenant.createdAt()))
                 .bind("updated", Rows.timestamp(tenant.updatedAt()))
                 .execute());
@@ -79,6 +81,8 @@ public final class TenantRepository {
                 Lifecycle.valueOf(rs.getString("lifecycle")),
                 rs.getString("pool_id"),
                 fromJson(rs.getString("metadata")),
+                (Integer) rs.getObject("hourly_cap"),
+                (Integer) rs.getObject("daily_cap"),
                 Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "updated_at"));
     }

@@ -28,19 +28,22 @@ public final class TenantService {
         validate(name, metadata);
         var now = now();
         var tenant = new Tenant(ids.next("tnt"), name.strip(), TenantStatus.ACTIVE, null, Lifecycle.SETUP, null,
-                Map.copyOf(metadata), now, now);
+                Map.copyOf(metadata), null, null, now, now);
         tenants.insert(tenant);
         return tenant;
     }
 
-    /** Replaces the name and/or metadata; a null argument leaves that part as it is. */
-    public Tenant update(Scope scope, String id, String name, Map<String, String> metadata) {
+    /** A change to a tenant; a null field leaves that part as it is. A cap of 0 or more sets it, -1 returns it to the default. */
+    public record Changes(String name, Map<String, String> metadata, Integer hourlyCap, Integer dailyCap) {}
+
+    public Tenant update(Scope scope, String id, Changes changes) {
         var tenant = get(scope, id);
-        var newName = name == null ? tenant.name() : name.strip();
-        var newMetadata = metadata == null ? tenant.metadata() : Map.copyOf(metadata);
+        var newName = changes.name() == null ? tenant.name() : changes.name().strip();
+        var newMetadata = changes.metadata() == null ? tenant.metadata() : Map.copyOf(changes.metadata());
         validate(newName, newMetadata);
         var updated = new Tenant(tenant.id(), newName, tenant.status(), tenant.statusReason(), tenant.lifecycle(),
-                tenant.pool(), newMetadata, tenant.createdAt(), now());
+                tenant.pool(), newMetadata, cap(changes.hourlyCap(), tenant.hourlyCap()), cap(changes.dailyCap(), tenant.dailyCap()),
+                tenant.createdAt(), now());
         tenants.update(updated);
         return updated;
     }
@@ -68,8 +71,7 @@ public final class TenantService {
     }
 
     private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason) {
-        var updated = new Tenant(tenant.id(), tenant.name(), status, reason, tenant.lifecycle(), tenant.pool(),
-                tenant.metadata(), tenant.createdAt(), now());
+        var updated = tenant.withStatus(status, reason, now());
         tenants.update(updated);
         return updated;
     }
@@ -78,6 +80,13 @@ public final class TenantService {
         if (tenant.status() == TenantStatus.OFFBOARDED) {
             throw new ConflictException(null, "tenant " + tenant.id() + " is offboarded");
         }
+    }
+
+    private static Integer cap(Integer change, Integer current) {
+        if (change == null) {
+            return current;
+        }
+        return change < 0 ? null : change;
     }
 
     private static void validate(String name, Map<String, String> metadata) {

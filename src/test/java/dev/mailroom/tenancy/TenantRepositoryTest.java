@@ -53,8 +53,16 @@ class TenantRepositoryTest {
     @Test
     void updatesKeepWhatIsNotChanged() {
         var tenant = fixture.tenants.create("A", Map.of("k", "v"));
-        var renamed = fixture.tenants.update(Scope.AGENCY, tenant.id(), "B", null);
+        var renamed = fixture.tenants.update(Scope.AGENCY, tenant.id(), new TenantService.Changes("B", null, 500, null));
         assertThat(renamed.metadata()).isEqualTo(Map.of("k", "v"));
+        assertThat(renamed.hourlyCap()).isEqualTo(500);
+        assertThat(renamed.dailyCap()).isNull();
+        var capped = fixture.tenants.update(Scope.AGENCY, tenant.id(), new TenantService.Changes(null, null, null, 10_000));
+        assertThat(capped.hourlyCap()).isEqualTo(500);
+        assertThat(capped.dailyCap()).isEqualTo(10_000);
+        var uncapped = fixture.tenants.update(Scope.AGENCY, tenant.id(), new TenantService.Changes(null, null, -1, null));
+        assertThat(uncapped.hourlyCap()).isNull();
+        assertThat(fixture.tenantRepository.find(Scope.AGENCY, tenant.id()).orElseThrow()).isEqualTo(uncapped);
         var paused = fixture.tenants.pause(Scope.AGENCY, tenant.id(), "bounce rate 6%");
         assertThat(fixture.tenantRepository.find(Scope.AGENCY, tenant.id()).orElseThrow()).isEqualTo(paused);
         assertThat(paused.status()).isEqualTo(TenantStatus.PAUSED);
@@ -63,7 +71,7 @@ class TenantRepositoryTest {
     @Test
     void invalidInputChangesNothing() {
         var tenant = fixture.tenants.create("A", Map.of());
-        assertThatThrownBy(() -> fixture.tenants.update(Scope.AGENCY, tenant.id(), "x".repeat(201), null))
+        assertThatThrownBy(() -> fixture.tenants.update(Scope.AGENCY, tenant.id(), new TenantService.Changes("x".repeat(201), null, null, null)))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("name"));
         assertThatThrownBy(() -> fixture.tenants.create("", Map.of())).isInstanceOf(ValidationException.class);
         assertThat(fixture.tenantRepository.find(Scope.AGENCY, tenant.id()).orElseThrow()).isEqualTo(tenant);
