@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * Decoding of character references ({@code &amp;}, {@code &#38;}, {@code &#x26;}) in an HTML
  * attribute value, as WHATWG HTML 13.2.5.72 does it. Only the references that turn up in URLs are
- * known: the markup-significant ones and the Latin-1 names that HTML also accepts without a
- * semicolon (which is why {@code ?a=1&copy=2} keeps its {@code &copy}). A value that uses any
- * other named reference is not decoded at all, rather than decoded wrongly.
+ * known: the markup-significant ones and the Latin-1 names, which HTML also accepts without a
+ * semicolon unless "=" or a letter or digit follows (so {@code ?a=1&copy=2} keeps its {@code &copy}).
+ * A value that uses any other named reference is not decoded at all, rather than decoded wrongly.
  */
 final class CharacterReferences {
     /** The names of U+00A0 to U+00FF, in order; each is also valid without its semicolon. */

@@ -14,7 +14,10 @@ import java.util.Set;
  * content is scanned.
  */
 final class HtmlTags {
-    /** Elements whose content is text up to their own end tag (script has its own rules). */
+    /**
+     * Elements whose content is text up to their own end tag (script has its own rules). Not
+     * noscript: mail clients run no scripts, so its content is markup to them.
+     */
     private static final Set<String> RAW_TEXT = Set.of("style", "textarea", "title", "xmp", "iframe", "noembed", "noframes");
 
     private HtmlTags() {}
@@ -140,9 +143,8 @@ final class HtmlTags {
         int bang = html.indexOf("--!>", body);
         int end = close < 0 ? bang : bang < 0 ? close : Math.min(close, bang);
         if (html.regionMatches(true, body, "[if", 0, 3)) {
-            int opener = html.indexOf("]>", body);
-            // "<!--[if !mso]><!-->" is an ordinary comment: what follows it is for everyone
-            if (opener >= 0 && (end < 0 || opener < end) && !html.startsWith("<!-->", opener + 2)) {
+            int opener = html.indexOf("]>", body); // in "<!--[if !mso]><!-->" the "<!-->" after it is an empty comment
+            if (opener >= 0 && (end < 0 || opener < end)) {
                 return opener + 2;
             }
         }

@@ -51,7 +51,10 @@ public final class TrackingRewriter {
         }
     }
 
-    /** @param html the HTML body, or null; @param text the plain text body, or null */
+    /**
+     * @param html the HTML body, or null
+     * @param text the plain text body, or null; only its links are tracked
+     */
     public Rewritten rewrite(String html, String text, Settings settings) {
         var links = new Links(settings);
         var newHtml = html == null ? null : html(html, settings, links);

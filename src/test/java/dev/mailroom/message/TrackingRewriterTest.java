@@ -173,6 +173,17 @@ class TrackingRewriterTest {
     }
 
     @Test
+    void linksBeyondWhatAnIndexCanNameStayUntracked() {
+        var html = new StringBuilder();
+        for (int i = 0; i <= 100_000; i++) {
+            html.append("<a href=\"https://x.example/").append(i).append("\">").append(i).append("</a>\n");
+        }
+        var result = clicks(html.toString());
+        assertThat(result.links()).hasSize(100_000).last().isEqualTo("https://x.example/99999");
+        assertThat(result.html()).contains(click(99_999)).endsWith("<a href=\"https://x.example/100000\">100000</a>\n");
+    }
+
+    @Test
     void settingsAreCheckedBeforeAnyBodyIsTouched() {
         assertThatThrownBy(() -> new Settings("t.news.clienta.com", ID, RECIPIENT, true, true)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Settings(BASE, "MSG", RECIPIENT, true, true)).isInstanceOf(IllegalArgumentException.class);
