@@ -1,6 +1,7 @@
 -- Accepted messages as the API shows them. The spool holds the message itself; these rows are
 -- written after it is durable (and rebuilt from the spool after a crash), so GET /v1/messages
--- and the event log never name a message that was not accepted.
+-- and the event log never name a message that was not accepted. links: the original URLs of
+-- tracked links, by link index, for the click endpoint.
 CREATE TABLE messages (
     id           VARCHAR(40)   PRIMARY KEY,
     tenant_id    VARCHAR(40)   NOT NULL REFERENCES tenants (id),
@@ -11,6 +12,7 @@ CREATE TABLE messages (
     send_at      TIMESTAMP WITH TIME ZONE,
     tags         VARCHAR(4000) NOT NULL,
     metadata     VARCHAR(20000) NOT NULL,
+    links        VARCHAR(1000000) NOT NULL,
     size_bytes   INTEGER       NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );

@@ -3,6 +3,11 @@ package dev.mailroom.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.submission.IdempotencyKeys;
+import dev.mailroom.submission.Submission;
+import dev.mailroom.submission.SubmissionRefused;
+import java.time.Clock;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.ConflictException;
 import dev.mailroom.tenancy.DomainMonitor;
@@ -38,7 +43,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
-            DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, BooleanSupplier storeHealthy) {}
+            DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
+            Submission submission, IdempotencyKeys idempotency, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -68,6 +74,8 @@ public final class ApiServer implements AutoCloseable {
         new KeyRoutes(services.keys(), json).register(table);
         new CredentialRoutes(services.credentials(), json).register(table);
         new EventRoutes(services.events()).register(table);
+        new SuppressionRoutes(services.suppressions(), json).register(table);
+        new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         this.routes = table.registered();
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
@@ -79,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
                 ? Problem.of(409, "conflict", "Conflict", e.getMessage())
                 : Problem.of(422, "invalid-input", "Invalid input", e.getMessage())
                         .withErrors(List.of(new FieldError(e.field(), e.getMessage())))));
+        config.routes.exception(SubmissionRefused.class, (e, ctx) -> refused(ctx, e, services.clock()));
         config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, Problem.of(404, "not-found", "Not found", e.getMessage())));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromStatus(e.getStatus(),
                 e.getStatus() == 413 ? "the request body is larger than " + settings.maxRequestBytes() + " bytes (http.max_request_bytes)" : e.getMessage())));
@@ -122,6 +131,24 @@ public final class ApiServer implements AutoCloseable {
         var title = HttpStatus.forStatus(status).getMessage();
         var slug = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         return Problem.of(status, slug, title, detail);
+    }
+
+    /** A refused submission in HTTP terms; see {@link SubmissionRefused.Kind} for the mapping. */
+    private static void refused(Context ctx, SubmissionRefused e, Clock clock) {
+        var errors = e.field() == null ? null : List.of(new FieldError(e.field(), e.getMessage()));
+        var problem = switch (e.kind()) {
+            case SENDER_NOT_ALLOWED -> Problem.of(422, "sender-not-allowed", "Sender not allowed", e.getMessage()).withErrors(errors);
+            case DOMAIN_NOT_VERIFIED -> Problem.of(422, "domain-not-verified", "Domain not verified", e.getMessage()).withErrors(errors);
+            case MALFORMED -> Problem.of(422, "invalid-input", "Invalid input", e.getMessage()).withErrors(errors);
+            case TENANT_NOT_SENDING -> Problem.of(403, "tenant-not-sending", "Tenant not sending", e.getMessage());
+            case TOO_LARGE -> Problem.of(413, "message-too-large", "Message too large", e.getMessage());
+            case CAP_REACHED -> {
+                long seconds = Math.max(1, java.time.Duration.between(clock.instant(), e.retryAt()).toSeconds() + 1);
+                ctx.header("Retry-After", Long.toString(seconds));
+                yield Problem.of(429, "sending-cap-reached", "Sending cap reached", e.getMessage());
+            }
+        };
+        problem(ctx, problem);
     }
 
     private static boolean isProblem(Context ctx) {

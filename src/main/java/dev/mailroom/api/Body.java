@@ -27,10 +27,13 @@ import java.util.stream.Collectors;
  */
 final class Body {
     private final ObjectNode node;
-    private final List<FieldError> errors = new ArrayList<>();
+    private final String prefix;
+    private final List<FieldError> errors;
 
-    private Body(ObjectNode node) {
+    private Body(ObjectNode node, String prefix, List<FieldError> errors) {
         this.node = node;
+        this.prefix = prefix;
+        this.errors = errors;
     }
 
     static Body read(Context ctx, ObjectMapper mapper, String... allowedFields) {
@@ -47,14 +50,79 @@ final class Body {
         if (!(parsed instanceof ObjectNode object)) {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
-        var body = new Body(object);
+        return new Body(object, "", new ArrayList<>()).allowing(allowedFields);
+    }
+
+    private Body allowing(String... allowedFields) {
         var allowed = Set.of(allowedFields);
-        object.fieldNames().forEachRemaining(name -> {
+        node.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                body.errors.add(new FieldError(name, "is not a field of this request"));
+                error(name, "is not a field of this request");
             }
         });
-        return body;
+        return this;
+    }
+
+    /**
+     * The objects of an array field, each read as a body of its own whose problems are named
+     * {@code field[i].name} and reported with this one's. Null when the field is absent.
+     */
+    List<Body> optionalObjectList(String field, int maxItems, String... allowedFields) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            error(field, "must be an array of objects");
+            return null;
+        }
+        if (value.size() > maxItems) {
+            error(field, "has " + value.size() + " items; at most " + maxItems + " are allowed");
+            return null;
+        }
+        var result = new ArrayList<Body>();
+        for (int i = 0; i < value.size(); i++) {
+            if (value.get(i) instanceof ObjectNode object) {
+                result.add(new Body(object, prefix + field + "[" + i + "].", errors).allowing(allowedFields));
+            } else {
+                error(field + "[" + i + "]", "must be an object");
+            }
+        }
+        return result;
+    }
+
+    /** The name this body's problems give a field: {@code messages[2].from} inside a batch. */
+    String name(String field) {
+        return prefix + field;
+    }
+
+    void error(String field, String message) {
+        errors.add(new FieldError(prefix + field, message));
+    }
+
+    boolean optionalBoolean(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            error(field, "must be true or false");
+            return false;
+        }
+        return value.booleanValue();
+    }
+
+    java.time.Instant optionalInstant(String field) {
+        var text = optionalString(field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            error(field, "must be an RFC 3339 time such as 2026-11-24T09:30:00Z, got '" + text + "'");
+            return null;
+        }
     }
 
     boolean has(String field) {
@@ -64,7 +132,7 @@ final class Body {
     String requiredString(String field) {
         var value = node.get(field);
         if (value == null || value.isNull()) {
-            errors.add(new FieldError(field, "is required"));
+            error(field, "is required");
             return null;
         }
         return string(field, value);
@@ -79,7 +147,7 @@ final class Body {
         try {
             return DomainNames.normalise(text);
         } catch (InvalidDomainNameException e) {
-            errors.add(new FieldError(field, "the domain name " + e.getMessage()));
+            error(field, "the domain name " + e.getMessage());
             return null;
         }
     }
@@ -87,6 +155,11 @@ final class Body {
     String optionalString(String field) {
         var value = node.get(field);
         return value == null || value.isNull() ? null : string(field, value);
+    }
+
+    <E extends Enum<E>> E requiredEnum(String field, Class<E> type) {
+        var text = requiredString(field);
+        return text == null ? null : parseEnum(field, type, text);
     }
 
     <E extends Enum<E>> E optionalEnum(String field, Class<E> type, E fallback) {
@@ -98,7 +171,7 @@ final class Body {
         var items = optionalStringList(field);
         if (items == null) {
             if (!node.has(field) || node.get(field).isNull()) {
-                errors.add(new FieldError(field, "is required: one or more of " + choices(type)));
+                error(field, "is required: one or more of " + choices(type));
             }
             return null;
         }
@@ -118,14 +191,14 @@ final class Body {
             return null;
         }
         if (!value.isArray()) {
-            errors.add(new FieldError(field, "must be an array of strings"));
+            error(field, "must be an array of strings");
             return null;
         }
         var result = new ArrayList<String>();
         for (int i = 0; i < value.size(); i++) {
             var item = value.get(i);
             if (!item.isTextual()) {
-                errors.add(new FieldError(field + "[" + i + "]", "must be a string"));
+                error(field + "[" + i + "]", "must be a string");
             } else {
                 result.add(item.asText());
             }
@@ -139,13 +212,13 @@ final class Body {
             return null;
         }
         if (!value.isObject()) {
-            errors.add(new FieldError(field, "must be an object of string values"));
+            error(field, "must be an object of string values");
             return null;
         }
         var result = new LinkedHashMap<String, String>();
         value.properties().forEach(entry -> {
             if (!entry.getValue().isTextual()) {
-                errors.add(new FieldError(field + "." + entry.getKey(), "must be a string"));
+                error(field + "." + entry.getKey(), "must be a string");
             } else {
                 result.put(entry.getKey(), entry.getValue().asText());
             }
@@ -166,7 +239,7 @@ final class Body {
             return -1;
         }
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 0) {
-            errors.add(new FieldError(field, "must be a whole number of 0 or more, or null for the default"));
+            error(field, "must be a whole number of 0 or more, or null for the default");
             return null;
         }
         return value.intValue();
@@ -181,7 +254,7 @@ final class Body {
 
     private String string(String field, JsonNode value) {
         if (!value.isTextual()) {
-            errors.add(new FieldError(field, "must be a string"));
+            error(field, "must be a string");
             return null;
         }
         return value.asText();
@@ -191,7 +264,7 @@ final class Body {
         try {
             return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError(field, "must be one of " + choices(type) + ", got '" + text + "'"));
+            error(field, "must be one of " + choices(type) + ", got '" + text + "'");
             return null;
         }
     }

@@ -20,6 +20,16 @@ final class EventRoutes {
         var key = Callers.requireUnrestricted(ctx, Permission.READ);
         var paging = Paging.of(ctx);
         var scope = key.scope().narrowTo(ctx.queryParam("tenant_id"));
-        ctx.json(events.list(scope.tenantId(), ctx.queryParam("type"), paging.cursor(), paging.limit()));
+        var since = ctx.queryParam("since");
+        java.time.Instant sinceInstant = null;
+        if (since != null) {
+            try {
+                sinceInstant = java.time.OffsetDateTime.parse(since).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest("since must be an RFC 3339 time such as 2026-11-24T09:30:00Z, got '" + since + "'");
+            }
+        }
+        var filter = new EventLog.Filter(scope.tenantId(), ctx.queryParam("type"), ctx.queryParam("message_id"), sinceInstant);
+        ctx.json(events.list(filter, paging.cursor(), paging.limit()));
     }
 }

@@ -49,8 +49,19 @@ public final class ConfigLoader {
             new Key("hostname", "", ConfigLoader::hostname),
             new Key("platform_domain", "mailroom.localhost", DomainNames::normalise),
             new Key("http.listen", "127.0.0.1:8025", HostPort::parse),
-            new Key("http.max_request_bytes", "10485760", text -> ((Integer) integer(text, 1024, Integer.MAX_VALUE)).longValue()),
+            new Key("http.max_request_bytes", "37748736", text -> ((Integer) integer(text, 1024, Integer.MAX_VALUE)).longValue()),
             new Key("smtp.submission.listen", "127.0.0.1:2587", HostPort::parse),
+            new Key("smtp.submission.tls.cert", "", ConfigLoader::optionalPath),
+            new Key("smtp.submission.tls.key", "", ConfigLoader::optionalPath),
+            new Key("smtp.submission.loopback_auth_without_tls", "false", ConfigLoader::bool),
+            new Key("smtp.submission.max_auth_failures", "3", text -> integer(text, 1, 100)),
+            new Key("smtp.submission.max_connections", "1000", text -> integer(text, 1, 100_000)),
+            new Key("smtp.submission.idle_timeout", "5m", ConfigLoader::duration),
+            new Key("sending.max_message_bytes", "26214400", text -> integer(text, 1024, 1 << 30)),
+            new Key("sending.max_recipients", "1000", text -> integer(text, 1, 100_000)),
+            new Key("sending.hourly_cap", "0", text -> integer(text, 0, Integer.MAX_VALUE)),
+            new Key("sending.daily_cap", "0", text -> integer(text, 0, Integer.MAX_VALUE)),
+            new Key("spool.retention", "7d", ConfigLoader::duration),
             new Key("smtp.inbound.listen", "127.0.0.1:2525", HostPort::parse),
             new Key("dns.servers", "", ConfigLoader::hostPorts),
             new Key("dns.timeout", "5s", ConfigLoader::duration),
@@ -92,6 +103,9 @@ public final class ConfigLoader {
                 problems.add(source + ": " + e.getMessage());
             }
         }
+        if ((values.get("smtp.submission.tls.cert") == null) != (values.get("smtp.submission.tls.key") == null)) {
+            problems.add("smtp.submission.tls.cert and smtp.submission.tls.key: set both (a certificate and its key) or neither");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -107,6 +121,12 @@ public final class ConfigLoader {
                 (HostPort) values.get("http.listen"),
                 (Long) values.get("http.max_request_bytes"),
                 (HostPort) values.get("smtp.submission.listen"),
+                new MailroomConfig.SmtpSubmission((Path) values.get("smtp.submission.tls.cert"), (Path) values.get("smtp.submission.tls.key"),
+                        (Boolean) values.get("smtp.submission.loopback_auth_without_tls"), (Integer) values.get("smtp.submission.max_auth_failures"),
+                        (Integer) values.get("smtp.submission.max_connections"), (Duration) values.get("smtp.submission.idle_timeout")),
+                new MailroomConfig.Sending((Integer) values.get("sending.max_message_bytes"), (Integer) values.get("sending.max_recipients"),
+                        (Integer) values.get("sending.hourly_cap"), (Integer) values.get("sending.daily_cap")),
+                (Duration) values.get("spool.retention"),
                 (HostPort) values.get("smtp.inbound.listen"),
                 castList(values.get("dns.servers")),
                 (Duration) values.get("dns.timeout"),
@@ -210,6 +230,10 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
         }
         return value;
+    }
+
+    private static Path optionalPath(String text) {
+        return text.isEmpty() ? null : Path.of(text);
     }
 
     private static Object bool(String text) {

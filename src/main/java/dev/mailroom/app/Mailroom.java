@@ -9,6 +9,14 @@ import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
 import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.events.MessageIndex;
+import dev.mailroom.events.MessageIndexWriter;
+import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.message.TrackingToken;
+import dev.mailroom.message.Verp;
+import dev.mailroom.submission.Decorations;
+import dev.mailroom.submission.IdempotencyKeys;
+import dev.mailroom.submission.Submission;
 import dev.mailroom.spool.Spool;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
@@ -50,8 +58,13 @@ public final class Mailroom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mailroom.class);
     /** How often the monitor looks for domains whose check is due. */
     private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
+    /** How often finished messages past their retention and expired idempotency keys are removed. */
+    private static final Duration HOUSEKEEPING_TICK = Duration.ofHours(1);
     private final Database database;
     private final Spool spool;
+    private final Verp verp;
+    private final MessageIndexWriter indexWriter;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
     /** How stale the DNS server's zones may get when a change did not say so itself. */
     private static final Duration ZONE_REFRESH = Duration.ofSeconds(10);
@@ -59,9 +72,13 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+    private Mailroom(Database database, Spool spool, Verp verp, MessageIndexWriter indexWriter, java.util.concurrent.ScheduledExecutorService housekeeping,
+            ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.database = database;
         this.spool = spool;
+        this.verp = verp;
+        this.indexWriter = indexWriter;
+        this.housekeeping = housekeeping;
         this.api = api;
         this.monitor = monitor;
         this.dns = dns;
@@ -84,12 +101,15 @@ public final class Mailroom implements AutoCloseable {
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
         Spool spool = null;
+        MessageIndexWriter indexWriter = null;
+        Verp verp = null;
+        java.util.concurrent.ScheduledExecutorService housekeeping = null;
         DomainMonitor monitor = null;
         AuthoritativeServer dns = null;
         ApiServer api = null;
         try {
             var jdbi = database.jdbi();
-            spool = Spool.open(config.dataDir().resolve("spool"));
+            spool = Spool.open(config.dataDir().resolve("spool"), clock);
             // delivery (coming) takes these up; until then the count shows the spool was recovered
             LOG.info("Spool: {} unfinished recipients", spool.pending().size());
             var sealer = new SecretSealer(masterKey);
@@ -122,8 +142,21 @@ public final class Mailroom implements AutoCloseable {
                     .description("Tenants on this installation")
                     .register(metrics);
 
-            var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events,
-                    () -> isHealthy(database));
+            verp = new Verp(masterKey.derive("verp"));
+            var suppressions = new SuppressionList(jdbi, ids, clock,
+                    (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
+            var messageIndex = new MessageIndex(jdbi, events);
+            indexWriter = new MessageIndexWriter(messageIndex);
+            var sending = config.sending();
+            var submission = new Submission(domainRepository, tenantRepository, domains, suppressions::suppressedAmong,
+                    new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,
+                    new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
+            LOG.info("Spool: {} recent messages checked against the message index", submission.recover());
+            var idempotency = new IdempotencyKeys(jdbi, clock);
+            housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
+
+            var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
+                    submission, idempotency, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             monitor.start(MONITOR_TICK);
@@ -135,12 +168,16 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, api, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, housekeeping, api, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, api, spool, database);
+            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
             throw new UncheckedIOException("cannot listen for DNS on " + config.dnsAuthoritativeListen(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
+            throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, api, spool, database);
+            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
             throw e;
         }
     }
@@ -153,6 +190,16 @@ public final class Mailroom implements AutoCloseable {
         return api;
     }
 
+    /** The return paths of spooled messages (b-<message>-<recipient>-<mac>@rp.<domain>), keyed from the master key. */
+    public Verp verp() {
+        return verp;
+    }
+
+    /** The spool, for tests and tools that read what was accepted. */
+    public Spool spool() {
+        return spool;
+    }
+
     @Override
     public void close() {
         monitor.close();
@@ -160,9 +207,30 @@ public final class Mailroom implements AutoCloseable {
             dns.close();
         }
         api.close();
+        housekeeping.shutdownNow();
         gcMetrics.close();
+        indexWriter.close();
         spool.close();
         database.close();
+    }
+
+    private static java.util.concurrent.ScheduledExecutorService housekeeping(Spool spool, IdempotencyKeys idempotency, Duration retention,
+            Clock clock) {
+        var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                int removed = spool.removeFinishedBefore(clock.instant().minus(retention));
+                int expired = idempotency.purgeExpired();
+                LOG.info("Housekeeping: {} finished messages removed from the spool, {} idempotency keys expired", removed, expired);
+            } catch (RuntimeException e) {
+                LOG.warn("housekeeping failed; it runs again in {}", HOUSEKEEPING_TICK, e);
+            }
+        }, 1, HOUSEKEEPING_TICK.toMinutes(), java.util.concurrent.TimeUnit.MINUTES);
+        return executor;
+    }
+
+    private static AutoCloseable stopper(java.util.concurrent.ExecutorService executor) {
+        return executor == null ? null : executor::shutdownNow;
     }
 
     private static void closeQuietly(AutoCloseable... parts) {

@@ -23,6 +23,9 @@ public record MailroomConfig(
         HostPort httpListen,
         long httpMaxRequestBytes,
         HostPort smtpSubmissionListen,
+        SmtpSubmission smtpSubmission,
+        Sending sending,
+        Duration spoolRetention,
         HostPort smtpInboundListen,
         List<HostPort> dnsServers,
         Duration dnsTimeout,
@@ -34,6 +37,13 @@ public record MailroomConfig(
         HostPort deliverySmarthost,
         boolean webhooksAllowPrivate,
         int reputationMinVolume) {
+
+    /** The smtp.submission.* keys besides listen; a null certificate means a self-signed one in data_dir. */
+    public record SmtpSubmission(Path tlsCert, Path tlsKey, boolean loopbackAuthWithoutTls, int maxAuthFailures, int maxConnections,
+            Duration idleTimeout) {}
+
+    /** The sending.* keys: what one message may be, and the default caps per tenant (0 = none). */
+    public record Sending(int maxMessageBytes, int maxRecipients, int hourlyCap, int dailyCap) {}
 
     @Override
     public String toString() {

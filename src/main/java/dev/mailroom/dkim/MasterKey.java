@@ -43,6 +43,21 @@ public final class MasterKey {
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
+    /**
+     * A 32-byte secret for one purpose ("verp", "tracking"), derived as HMAC-SHA256(master key,
+     * purpose): stable across restarts and nodes sharing the master key, and unrelated between
+     * purposes, so a MAC made for one can never pass for another.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("mailroom/" + purpose).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
     SecretKey secretKey() {
         return key;
     }

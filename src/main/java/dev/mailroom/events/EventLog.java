@@ -46,9 +46,36 @@ public final class EventLog {
         return event;
     }
 
-    /** A tenant's events (or every tenant's, for a null tenant), oldest first, of one type or all (null). */
-    public Page<Event> list(String tenantId, String type, String after, int limit) {
-        var conditions = List.of(new PagedQuery.Equals("type", type));
+    /** An event to append: {@link #appendAll} writes many in one statement batch. */
+    public record NewEvent(String tenantId, String type, String subjectId, Map<String, Object> data) {}
+
+    /** As {@link #append}, for many events at once. */
+    public void appendAll(Handle handle, List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        var batch = handle.prepareBatch("INSERT INTO events (" + COLUMNS + ") VALUES (:id, :tenant, :type, :subject, :data, :created)");
+        var created = Rows.timestamp(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        for (var event : events) {
+            try {
+                batch.bind("id", ids.next("evt")).bind("tenant", event.tenantId()).bind("type", event.type())
+                        .bind("subject", event.subjectId()).bind("data", JSON.writeValueAsString(event.data()))
+                        .bind("created", created).add();
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("event data is not JSON", e);
+            }
+        }
+        batch.execute();
+    }
+
+    /** What to list: each null part is no restriction. */
+    public record Filter(String tenantId, String type, String subjectId, java.time.Instant since) {}
+
+    /** Events within the filter (a null tenant: every tenant's), oldest first. */
+    public Page<Event> list(Filter filter, String after, int limit) {
+        var conditions = List.of(new PagedQuery.Equals("type", filter.type()), new PagedQuery.Equals("subject_id", filter.subjectId()),
+                new PagedQuery.AtLeast("created_at", Rows.timestamp(filter.since())));
+        var tenantId = filter.tenantId();
         return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM events", "tenant_id", tenantId, conditions, after, limit, (rs, ctx) -> {
             try {
                 return new Event(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"), rs.getString("subject_id"),

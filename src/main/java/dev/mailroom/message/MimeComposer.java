@@ -22,6 +22,11 @@ public final class MimeComposer {
             .withZone(ZoneOffset.UTC);
     private final SecureRandom random = new SecureRandom();
 
+    /** A Date header value (RFC 5322 section 3.3). */
+    public static String date(java.time.Instant at) {
+        return DATE.format(at);
+    }
+
     public byte[] compose(Draft draft) {
         for (var header : draft.headers().entrySet()) {
             HeaderRules.problem(header.getKey(), header.getValue()).ifPresent(problem -> {
@@ -40,7 +45,7 @@ public final class MimeComposer {
             out.append(HeaderText.field("Reply-To", draft.replyTo().header()));
         }
         out.append(HeaderText.unstructuredField("Subject", draft.subject()));
-        out.append(HeaderText.field("Date", DATE.format(draft.date())));
+        out.append(HeaderText.field("Date", date(draft.date())));
         out.append(HeaderText.field("Message-ID", "<" + draft.messageId() + ">"));
         out.append("MIME-Version: 1.0\r\n");
         if (!draft.listUnsubscribe().isEmpty()) {

@@ -36,11 +36,7 @@ public final class Ids {
             }
         }
         var chars = new char[26];
-        long time = lastMillis;
-        for (int i = 9; i >= 0; i--) {
-            chars[i] = ALPHABET[(int) (time & 31)];
-            time >>>= 5;
-        }
+        writeTime(chars, lastMillis);
         long h = high;
         for (int i = 17; i >= 10; i--) {
             chars[i] = ALPHABET[(int) (h & 31)];
@@ -52,5 +48,20 @@ public final class Ids {
             l >>>= 5;
         }
         return prefix + "_" + new String(chars);
+    }
+
+    /** The smallest id {@link #next} could make at {@code at}: where a walk in id order from that moment starts. */
+    public static String firstAt(String prefix, java.time.Instant at) {
+        var chars = new char[26];
+        java.util.Arrays.fill(chars, '0');
+        writeTime(chars, at.toEpochMilli());
+        return prefix + "_" + new String(chars);
+    }
+
+    private static void writeTime(char[] chars, long millis) {
+        for (int i = 9; i >= 0; i--) {
+            chars[i] = ALPHABET[(int) (millis & 31)];
+            millis >>>= 5;
+        }
     }
 }

@@ -23,20 +23,40 @@ public final class PagedQuery {
         return list(jdbi, select, tenantColumn, tenantId, List.of(), after, limit, mapper, id);
     }
 
-    /** A further condition on the rows: {@code column = value}. */
-    public record Equals(String column, Object value) {}
+    /** A further condition on the rows. */
+    public sealed interface Condition {
+        String column();
+
+        Object value();
+
+        String operator();
+    }
+
+    /** {@code column = value}. */
+    public record Equals(String column, Object value) implements Condition {
+        public String operator() {
+            return "=";
+        }
+    }
+
+    /** {@code column >= value}. */
+    public record AtLeast(String column, Object value) implements Condition {
+        public String operator() {
+            return ">=";
+        }
+    }
 
     /** As above, with further conditions (null values are left out). */
-    public static <T> Page<T> list(Jdbi jdbi, String select, String tenantColumn, String tenantId, List<Equals> conditions,
+    public static <T> Page<T> list(Jdbi jdbi, String select, String tenantColumn, String tenantId, List<? extends Condition> conditions,
             String after, int limit, RowMapper<T> mapper, Function<T, String> id) {
-        var applied = new ArrayList<Equals>();
+        var applied = new ArrayList<Condition>();
         if (tenantId != null) {
             applied.add(new Equals(tenantColumn, tenantId));
         }
         conditions.stream().filter(condition -> condition.value() != null).forEach(applied::add);
         var sql = new StringBuilder(select).append(" WHERE id > :after");
         for (int i = 0; i < applied.size(); i++) {
-            sql.append(" AND ").append(applied.get(i).column()).append(" = :p").append(i);
+            sql.append(" AND ").append(applied.get(i).column()).append(' ').append(applied.get(i).operator()).append(" :p").append(i);
         }
         sql.append(" ORDER BY id LIMIT :limit");
         var rows = jdbi.withHandle(h -> {

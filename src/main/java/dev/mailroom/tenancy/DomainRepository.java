@@ -146,6 +146,14 @@ public final class DomainRepository {
                 .filter(domain -> scope.coversDomain(domain.tenantId(), domain.id()));
     }
 
+    /** Every domain (one per stream) with this exact name, whoever owns it. */
+    public List<Domain> named(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE d.name = :name ORDER BY d.id")
+                .bind("name", name)
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
     public Page<Domain> list(Scope scope, String after, int limit) {
         if (scope.domainIds() != null && scope.domainIds().isEmpty()) {
             return new Page<>(List.of(), null);

@@ -36,6 +36,15 @@ class ConfigLoaderTest {
         assertThat(config.webhooksAllowPrivate()).isFalse();
         assertThat(config.reputationMinVolume()).isEqualTo(100);
         assertThat(config.hostname()).isNotBlank();
+        assertThat(config.smtpSubmission()).isEqualTo(new MailroomConfig.SmtpSubmission(null, null, false, 3, 1000, java.time.Duration.ofMinutes(5)));
+        assertThat(config.sending()).isEqualTo(new MailroomConfig.Sending(26_214_400, 1000, 0, 0));
+        assertThat(config.spoolRetention()).isEqualTo(java.time.Duration.ofDays(7));
+    }
+
+    @Test
+    void aCertificateComesWithItsKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("MAILROOM_SMTP_SUBMISSION_TLS_CERT", "/etc/cert.pem")))
+                .hasMessageContaining("set both");
     }
 
     @Test

@@ -32,9 +32,14 @@ public final class KnotServer implements AutoCloseable {
 
     /** Starts knotd for {@code zone} with {@code records} (zone-file lines, SOA and NS added here). */
     public static KnotServer start(Path dir, String zone, List<String> records) throws Exception {
+        return start(dir, zone, records, 0);
+    }
+
+    /** As above, on {@code port} (0: a free one). */
+    public static KnotServer start(Path dir, String zone, List<String> records, int port) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(KNOTD) && Files.isExecutable(KNOTC),
                 "skipped: knotd is not installed (apt-get install knot); .ci/run installs it");
-        int port = freePort();
+        port = port == 0 ? freePort() : port;
         Files.writeString(dir.resolve("knot.conf"), """
                 server:
                     listen: 127.0.0.1@%d

@@ -37,7 +37,11 @@ public enum TestDatabase {
     public Instance create() {
         var name = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return switch (this) {
-            case H2 -> new Instance("jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", () -> {});
+            case H2 -> {
+                // kept while the test runs (a restarted server finds its data again), shut down by close()
+                var url = "jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+                yield new Instance(url, () -> execute(url, "SHUTDOWN"));
+            }
             case POSTGRES -> {
                 var base = System.getenv(POSTGRES_URL_VARIABLE);
                 Assumptions.assumeTrue(base != null && !base.isBlank(),
@@ -53,7 +57,7 @@ public enum TestDatabase {
         try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + POSTGRES_URL_VARIABLE + " refused: " + sql, e);
+            throw new IllegalStateException("the test database refused: " + sql, e);
         }
     }
 }

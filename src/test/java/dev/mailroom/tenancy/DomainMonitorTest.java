@@ -120,7 +120,7 @@ class DomainMonitorTest {
         var failing = strict.verifyNow(Scope.AGENCY, domain.id()).domain();
         assertThat(failing.status()).isEqualTo(DomainStatus.FAILING);
         assertThat(failing.sendable()).as("a failing domain's mail is held").isFalse();
-        assertThat(fixture.events.list(domain.tenantId(), "domain.failing", null, 10).data()).hasSize(1);
-        assertThat(fixture.events.list(domain.tenantId(), "domain.verified", null, 10).data()).hasSize(1);
+        assertThat(fixture.events.list(new dev.mailroom.events.EventLog.Filter(domain.tenantId(), "domain.failing", null, null), null, 10).data()).hasSize(1);
+        assertThat(fixture.events.list(new dev.mailroom.events.EventLog.Filter(domain.tenantId(), "domain.verified", null, null), null, 10).data()).hasSize(1);
     }
 }

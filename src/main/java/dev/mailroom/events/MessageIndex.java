@@ -1,0 +1,157 @@
+package dev.mailroom.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.store.Rows;
+import dev.mailroom.tenancy.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The database's view of accepted messages and each recipient's state, written together with
+ * the events that announce them ({@code message.queued}, {@code message.suppressed}), so that an
+ * event exists exactly when its message row does.
+ */
+public final class MessageIndex {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Jdbi jdbi;
+    private final EventLog events;
+
+    public MessageIndex(Jdbi jdbi, EventLog events) {
+        this.jdbi = jdbi;
+        this.events = events;
+    }
+
+    /** Writes the messages not written yet (a replay after a crash repeats some) in one transaction. */
+    public void record(List<MessageRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            var present = new HashSet<>(h.createQuery("SELECT id FROM messages WHERE id IN (<ids>)")
+                    .bindList("ids", records.stream().map(MessageRecord::id).toList()).mapTo(String.class).list());
+            var messages = h.prepareBatch("INSERT INTO messages (id, tenant_id, domain_id, from_address, subject, source, send_at, tags, "
+                    + "metadata, links, size_bytes, created_at) VALUES (:id, :tenant, :domain, :from, :subject, :source, :sendAt, :tags, :metadata, "
+                    + ":links, :size, :created)");
+            var recipients = h.prepareBatch("INSERT INTO message_recipients (message_id, position, spool_index, email, status, reason, attempts, "
+                    + "last_response, updated_at) VALUES (:message, :position, :spoolIndex, :email, :status, :reason, 0, NULL, :updated)");
+            var announced = new ArrayList<EventLog.NewEvent>();
+            var written = new HashSet<String>();
+            for (var record : records) {
+                if (present.contains(record.id()) || !written.add(record.id())) {
+                    continue;
+                }
+                messages.bind("id", record.id()).bind("tenant", record.tenantId()).bind("domain", record.domainId())
+                        .bind("from", record.from()).bind("subject", record.subject()).bind("source", record.source())
+                        .bindByType("sendAt", Rows.timestamp(record.sendAt()), java.time.OffsetDateTime.class)
+                        .bind("tags", json(record.tags())).bind("metadata", json(record.metadata())).bind("links", json(record.links()))
+                        .bind("size", record.sizeBytes()).bind("created", Rows.timestamp(record.createdAt())).add();
+                for (var recipient : record.recipients()) {
+                    recipients.bind("message", record.id()).bind("position", recipient.position())
+                            .bindByType("spoolIndex", recipient.spoolIndex(), Integer.class).bind("email", recipient.email())
+                            .bind("status", recipient.status().name()).bind("reason", recipient.reason())
+                            .bind("updated", Rows.timestamp(record.createdAt())).add();
+                    announced.add(event(record, recipient));
+                }
+            }
+            if (!written.isEmpty()) {
+                messages.execute();
+                recipients.execute();
+                events.appendAll(h, announced);
+            }
+        });
+    }
+
+    /** A message within the caller's reach (its tenant, and its domain for a domain-limited key). */
+    public Optional<MessageView> find(Scope scope, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, tenant_id, domain_id, from_address, subject, send_at, tags, metadata, created_at "
+                        + "FROM messages WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new MessageView(rs.getString("id"), rs.getString("tenant_id"), rs.getString("domain_id"),
+                        rs.getString("from_address"), rs.getString("subject"), Rows.instant(rs, "send_at"),
+                        fromJson(rs.getString("tags"), new TypeReference<List<String>>() {}),
+                        fromJson(rs.getString("metadata"), new TypeReference<Map<String, String>>() {}),
+                        Rows.instant(rs, "created_at"), List.of()))
+                .findOne()
+                .filter(message -> scope.coversDomain(message.tenantId(), message.domainId()))
+                .map(message -> withRecipients(h, message)));
+    }
+
+    /** Marks the given recipients cancelled and announces it. */
+    public void cancel(MessageView message, List<Integer> positions, Instant at) {
+        jdbi.useTransaction(h -> {
+            var update = h.prepareBatch("UPDATE message_recipients SET status = 'CANCELLED', updated_at = :at "
+                    + "WHERE message_id = :message AND position = :position");
+            var announced = new ArrayList<EventLog.NewEvent>();
+            for (int position : positions) {
+                update.bind("at", Rows.timestamp(at)).bind("message", message.id()).bind("position", position).add();
+                announced.add(new EventLog.NewEvent(message.tenantId(), "message.cancelled", message.id(),
+                        Map.of("message_id", message.id(), "email", message.recipients().get(position).email())));
+            }
+            update.execute();
+            events.appendAll(h, announced);
+        });
+    }
+
+    /** How many recipients a tenant's accepted messages (suppressed ones aside) had since {@code since}. */
+    public long recipientsSince(String tenantId, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_recipients r JOIN messages m ON r.message_id = m.id "
+                        + "WHERE m.tenant_id = :tenant AND m.created_at >= :since AND r.spool_index IS NOT NULL")
+                .bind("tenant", tenantId).bind("since", Rows.timestamp(since)).mapTo(Long.class).one());
+    }
+
+    /** When the newest message was accepted, if any was. */
+    public Optional<Instant> newest() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT MAX(created_at) AS newest FROM messages")
+                .map((rs, ctx) -> Rows.instant(rs, "newest")).findOne());
+    }
+
+    private static MessageView withRecipients(Handle h, MessageView message) {
+        var recipients = h.createQuery("SELECT email, status, reason, attempts, last_response, updated_at FROM message_recipients "
+                        + "WHERE message_id = :id ORDER BY position")
+                .bind("id", message.id())
+                .map((rs, ctx) -> new MessageView.RecipientView(rs.getString("email"), RecipientStatus.valueOf(rs.getString("status")),
+                        rs.getString("reason"), rs.getInt("attempts"), rs.getString("last_response"), Rows.instant(rs, "updated_at")))
+                .list();
+        return new MessageView(message.id(), message.tenantId(), message.domainId(), message.from(), message.subject(), message.sendAt(),
+                message.tags(), message.metadata(), message.createdAt(), recipients);
+    }
+
+    private static EventLog.NewEvent event(MessageRecord record, MessageRecord.Recipient recipient) {
+        var data = new HashMap<String, Object>();
+        data.put("message_id", record.id());
+        data.put("email", recipient.email());
+        data.put("domain_id", record.domainId());
+        data.put("tags", record.tags());
+        data.put("metadata", record.metadata());
+        var type = recipient.status() == RecipientStatus.SUPPRESSED ? "message.suppressed" : "message.queued";
+        if (recipient.reason() != null) {
+            data.put("reason", recipient.reason());
+        }
+        return new EventLog.NewEvent(record.tenantId(), type, record.id(), data);
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+    }
+
+    private static <T> T fromJson(String text, TypeReference<T> type) {
+        try {
+            return JSON.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored message data is not JSON", e);
+        }
+    }
+}

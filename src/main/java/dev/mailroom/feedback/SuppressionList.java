@@ -1,0 +1,121 @@
+package dev.mailroom.feedback;
+
+import dev.mailroom.message.EmailAddress;
+import dev.mailroom.store.Ids;
+import dev.mailroom.store.Page;
+import dev.mailroom.store.PagedQuery;
+import dev.mailroom.store.Rows;
+import dev.mailroom.tenancy.FieldError;
+import dev.mailroom.tenancy.NotFoundException;
+import dev.mailroom.tenancy.Scope;
+import dev.mailroom.tenancy.ValidationException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Each tenant's suppression list. Addresses are compared in lower case: mailbox providers treat
+ * local parts case-insensitively in practice, and a suppression that missed "Bob@" for "bob@"
+ * would let a complaint through again.
+ */
+public final class SuppressionList {
+    private static final String COLUMNS = "id, tenant_id, domain_scope, email, reason, created_at";
+    private static final String EVERY_DOMAIN = "";
+    private final Jdbi jdbi;
+    private final Ids ids;
+    private final Clock clock;
+    private final BiPredicate<String, String> domainOfTenant;
+
+    /** @param domainOfTenant whether a domain id belongs to a tenant (tenant id, domain id) */
+    public SuppressionList(Jdbi jdbi, Ids ids, Clock clock, BiPredicate<String, String> domainOfTenant) {
+        this.jdbi = jdbi;
+        this.ids = ids;
+        this.clock = clock;
+        this.domainOfTenant = domainOfTenant;
+    }
+
+    /** The outcome of {@link #add}: the entry, and whether it is new. */
+    public record Added(Suppression suppression, boolean created) {}
+
+    /** Suppresses an address; adding what is already there returns the existing entry. */
+    public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason) {
+        if (tenantId == null || !scope.coversTenant(tenantId)) {
+            throw new NotFoundException("tenant", tenantId);
+        }
+        var normalised = normalise(email);
+        if (domainId != null && (!domainOfTenant.test(tenantId, domainId) || !scope.coversDomain(tenantId, domainId))) {
+            throw new ValidationException(List.of(new FieldError("domain_id", "is not a domain of tenant " + tenantId)));
+        }
+        var scopeColumn = domainId == null ? EVERY_DOMAIN : domainId;
+        var existing = find(tenantId, scopeColumn, normalised);
+        if (existing.isPresent()) {
+            return new Added(existing.get(), false);
+        }
+        var entry = new Suppression(ids.next("sup"), tenantId, domainId, normalised, reason, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        try {
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
+                    .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
+                    .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute());
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            // added meanwhile by someone else: theirs stands
+            return find(tenantId, scopeColumn, normalised).map(s -> new Added(s, false)).orElseThrow(() -> e);
+        }
+        return new Added(entry, true);
+    }
+
+    public Page<Suppression> list(Scope scope, String email, String after, int limit) {
+        var conditions = List.of(new PagedQuery.Equals("email", email == null ? null : email.strip().toLowerCase(Locale.ROOT)));
+        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM suppressions", "tenant_id", scope.tenantId(), conditions, after, limit,
+                (rs, ctx) -> map(rs), Suppression::id);
+    }
+
+    public void delete(Scope scope, String id) {
+        var entry = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM suppressions WHERE id = :id").bind("id", id)
+                        .map((rs, ctx) -> map(rs)).findOne())
+                .filter(s -> scope.coversTenant(s.tenantId()))
+                .orElseThrow(() -> new NotFoundException("suppression", id));
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM suppressions WHERE id = :id").bind("id", entry.id()).execute());
+    }
+
+    /** Which of {@code emails} (lower-cased) the tenant must not send to from {@code domainId}. */
+    public Set<String> suppressedAmong(String tenantId, String domainId, Collection<String> emails) {
+        if (emails.isEmpty()) {
+            return Set.of();
+        }
+        var lower = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
+        return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT email FROM suppressions WHERE tenant_id = :tenant "
+                        + "AND domain_scope IN ('', :domain) AND email IN (<emails>)")
+                .bind("tenant", tenantId).bind("domain", domainId).bindList("emails", lower)
+                .mapTo(String.class).list()));
+    }
+
+    private Optional<Suppression> find(String tenantId, String scopeColumn, String email) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM suppressions WHERE tenant_id = :tenant "
+                        + "AND domain_scope = :scope AND email = :email")
+                .bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", email)
+                .map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    private static String normalise(String email) {
+        try {
+            return EmailAddress.parse(email == null ? "" : email).address().toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(List.of(new FieldError("email", e.getMessage())));
+        }
+    }
+
+    private static Suppression map(ResultSet rs) throws SQLException {
+        var scope = rs.getString("domain_scope");
+        return new Suppression(rs.getString("id"), rs.getString("tenant_id"), scope.isEmpty() ? null : scope, rs.getString("email"),
+                SuppressionReason.valueOf(rs.getString("reason")), Rows.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,381 @@
+package dev.mailroom.submission;
+
+import dev.mailroom.dkim.DkimSigner;
+import dev.mailroom.events.MessageIndex;
+import dev.mailroom.events.MessageIndexWriter;
+import dev.mailroom.events.MessageRecord;
+import dev.mailroom.events.MessageView;
+import dev.mailroom.events.RecipientStatus;
+import dev.mailroom.message.Draft;
+import dev.mailroom.message.EmailAddress;
+import dev.mailroom.message.HeaderBlock;
+import dev.mailroom.message.MimeComposer;
+import dev.mailroom.spool.RecipientState;
+import dev.mailroom.spool.Spool;
+import dev.mailroom.spool.SpooledMessage;
+import dev.mailroom.store.Ids;
+import dev.mailroom.submission.SubmissionRefused.Kind;
+import dev.mailroom.tenancy.ConflictException;
+import dev.mailroom.tenancy.NotFoundException;
+import dev.mailroom.tenancy.Scope;
+import dev.mailroom.tenancy.Stream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Takes messages from the front ends (send API, SMTP submission) to the spool: policy, caps,
+ * suppressions, composition, DKIM signing, then one synced spool write. Only after that write
+ * does a caller hear "accepted"; the message index and events follow in batches.
+ */
+public final class Submission {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submission.class);
+    /** How far before the newest indexed message start-up looks for spooled messages the index lacks. */
+    static final Duration RECOVERY_WINDOW = Duration.ofMinutes(10);
+    private static final String CONTROL_PREFIX = "x-mailroom-";
+
+    /** What a tenant's suppression list says about some addresses. */
+    public interface Suppressions {
+        Set<String> suppressedAmong(String tenantId, String domainId, Collection<String> emails);
+    }
+
+    /** Limits on what is accepted. */
+    public record Limits(int maxRecipients, long maxMessageBytes, int hourlyCap, int dailyCap) {}
+
+    private final SendPolicy policy;
+    private final Suppressions suppressions;
+    private final SigningKeys signingKeys;
+    private final SendingCaps caps;
+    private final Decorations decorations;
+    private final MimeComposer composer = new MimeComposer();
+    private final DkimSigner signer;
+    private final Spool spool;
+    private final MessageIndex index;
+    private final MessageIndexWriter indexWriter;
+    private final Ids ids;
+    private final Clock clock;
+    private final Limits limits;
+
+    public Submission(dev.mailroom.tenancy.DomainRepository domains, dev.mailroom.tenancy.TenantRepository tenants,
+            dev.mailroom.tenancy.DomainService domainService, Suppressions suppressions, Decorations decorations, Spool spool,
+            MessageIndex index, MessageIndexWriter indexWriter, Ids ids, Clock clock, Limits limits) {
+        this.policy = new SendPolicy(domains, tenants);
+        this.suppressions = suppressions;
+        this.signingKeys = new SigningKeys(domainService, clock);
+        this.caps = new SendingCaps(clock, limits.hourlyCap(), limits.dailyCap(), index::recipientsSince);
+        this.decorations = decorations;
+        this.signer = new DkimSigner(clock);
+        this.spool = spool;
+        this.index = index;
+        this.indexWriter = indexWriter;
+        this.ids = ids;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Accepts one message from the send API. */
+    public Receipt send(Sender sender, SendRequest request) {
+        return sendAll(sender, List.of(request), false).get(0);
+    }
+
+    /**
+     * Accepts a batch: every message, or (when one is refused) none. Refusals inside a batch
+     * name the field as {@code messages[i].field}.
+     */
+    public List<Receipt> sendBatch(Sender sender, List<SendRequest> requests) {
+        return sendAll(sender, requests, true);
+    }
+
+    private List<Receipt> sendAll(Sender sender, List<SendRequest> requests, boolean batch) {
+        var prepared = new ArrayList<Prepared>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                prepared.add(prepare(sender, requests.get(i)));
+            } catch (SubmissionRefused e) {
+                throw batch ? e.within("messages[" + i + "].") : e;
+            }
+        }
+        return accept(prepared);
+    }
+
+    /**
+     * Accepts a message that arrived by SMTP: its From header decides the domain (policy as for
+     * the API), Bcc and Mailroom's control headers ({@code X-Mailroom-Stream}, {@code X-Mailroom-Tag})
+     * are taken out, and missing Message-ID, Date, List-Unsubscribe and Feedback-ID are added.
+     */
+    public Receipt submitRaw(Sender sender, List<String> recipients, byte[] message) {
+        var block = HeaderBlock.parse(message);
+        var from = singleMailbox(block.values("From"));
+        var stream = streamOf(block.values("X-Mailroom-Stream"));
+        var tags = block.values("X-Mailroom-Tag").stream().flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+        var subject = block.values("Subject").stream().findFirst().orElse(null);
+        block.remove("Bcc");
+        block.remove("Return-Path");
+        block.fields().stream().map(HeaderBlock.Field::name).filter(n -> n.toLowerCase(Locale.ROOT).startsWith(CONTROL_PREFIX))
+                .distinct().forEach(block::remove);
+        var sending = policy.check(sender, from.domain(), stream);
+        var id = ids.next("msg");
+        var now = now();
+        if (!block.has("Message-ID")) {
+            block.add("Message-ID", "<" + id + "@" + sending.domain().name() + ">");
+        }
+        if (!block.has("Date")) {
+            block.add("Date", MimeComposer.date(now));
+        }
+        if (sending.domain().stream().isBulk() && !block.has("List-Unsubscribe")) {
+            var uris = decorations.listUnsubscribe(sending, id, recipients.size());
+            block.add("List-Unsubscribe", String.join(", ", uris.stream().map(uri -> "<" + uri + ">").toList()));
+            block.add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        if (!block.has("Feedback-ID")) {
+            block.add("Feedback-ID", Decorations.feedbackId(sending, tags));
+        }
+        var envelope = new ArrayList<String>(recipients);
+        return accept(List.of(finish(sending, id, now, null, from.address(), subject, "smtp", tags, Map.of(), List.of(), envelope,
+                block.toBytes())))
+                .get(0);
+    }
+
+    /** A message within the caller's reach, with each recipient's state. */
+    public Optional<MessageView> find(Scope scope, String id) {
+        var found = index.find(scope, id);
+        if (found.isPresent()) {
+            return found;
+        }
+        return indexWriter.unwritten(id).filter(record -> scope.coversDomain(record.tenantId(), record.domainId()))
+                .map(MessageView::pending);
+    }
+
+    /** Cancels a scheduled message's recipients that have not been sent; only before its send_at. */
+    public MessageView cancel(Scope scope, String id) throws InterruptedException {
+        indexWriter.flush();
+        var message = index.find(scope, id).orElseThrow(() -> new NotFoundException("message", id));
+        if (message.sendAt() == null || !message.sendAt().isAfter(clock.instant())) {
+            throw new ConflictException(null, "message " + id + " is not scheduled for later (send_at), so it cannot be cancelled");
+        }
+        var spooled = spool.read(id).orElseThrow(() -> new ConflictException(null, "message " + id + " is no longer in the spool"));
+        var states = spool.states(id);
+        var positions = new ArrayList<Integer>();
+        var recipients = message.recipients();
+        var spoolIndexes = spoolIndexes(recipients, spooled.recipients());
+        for (int position = 0; position < recipients.size(); position++) {
+            Integer spoolIndex = spoolIndexes.get(position);
+            if (spoolIndex != null && recipients.get(position).status() == RecipientStatus.QUEUED && states.get(spoolIndex) == RecipientState.QUEUED) {
+                spool.setState(id, spoolIndex, RecipientState.CANCELLED);
+                positions.add(position);
+            }
+        }
+        index.cancel(message, positions, now());
+        return index.find(scope, id).orElseThrow();
+    }
+
+    /**
+     * After a start: writes to the index every recently spooled message it lacks (the process
+     * may have stopped between the spool write and the index write). Returns how many were looked at.
+     */
+    public int recover() throws InterruptedException {
+        var from = index.newest().map(newest -> newest.minus(RECOVERY_WINDOW)).orElse(Instant.EPOCH);
+        var seen = new int[1];
+        var batch = new ArrayList<MessageRecord>();
+        spool.acceptedSince(Ids.firstAt("msg", from), message -> {
+            MessageNotes.decode(message.notes()).ifPresent(batch::add);
+            seen[0]++;
+            if (batch.size() >= 1000) {
+                restore(batch);
+                batch.clear();
+            }
+        });
+        restore(batch);
+        return seen[0];
+    }
+
+    /** Writes recovered records; one the database refuses (its tenant is gone) must not stop a start. */
+    private void restore(List<MessageRecord> records) {
+        try {
+            index.record(records);
+        } catch (RuntimeException e) {
+            for (var record : records) {
+                try {
+                    index.record(List.of(record));
+                } catch (RuntimeException refused) {
+                    LOG.warn("spooled message {} cannot be written to the message index: {}", record.id(), refused.getMessage());
+                }
+            }
+        }
+    }
+
+    private Prepared prepare(Sender sender, SendRequest request) {
+        var sending = policy.check(sender, request.from().domain(), request.stream());
+        var id = ids.next("msg");
+        var now = now();
+        var recipients = request.recipients().stream().map(EmailAddress::address).toList();
+        var sendAt = request.sendAt() != null && request.sendAt().isAfter(now) ? request.sendAt() : null;
+        var html = request.html();
+        var text = request.text();
+        List<String> links = List.of();
+        if (request.trackOpens() || request.trackClicks()) {
+            var tracked = decorations.track(sending, id, recipients.size(), html, text, request.trackOpens(), request.trackClicks());
+            html = tracked.html();
+            text = tracked.text();
+            links = tracked.links();
+        }
+        var listUnsubscribe = sending.domain().stream().isBulk() ? decorations.listUnsubscribe(sending, id, recipients.size()) : List.<String>of();
+        var draft = new Draft(request.from(), request.to(), request.cc(), request.replyTo(), request.subject(), text, html,
+                request.headers(), request.attachments(), id + "@" + sending.domain().name(), now, listUnsubscribe,
+                Decorations.feedbackId(sending, request.tags()));
+        byte[] bytes;
+        try {
+            bytes = composer.compose(draft);
+        } catch (IllegalArgumentException e) {
+            throw new SubmissionRefused(Kind.MALFORMED, null, e.getMessage());
+        }
+        return finish(sending, id, now, sendAt, request.from().address(), request.subject(), "api", request.tags(), request.metadata(),
+                links, recipients, bytes);
+    }
+
+    /** The common tail: limits, suppressions, signature, and the spool and index records. */
+    private Prepared finish(SendingDomain sending, String id, Instant now, Instant sendAt, String from, String subject, String source,
+            List<String> tags, Map<String, String> metadata, List<String> links, List<String> recipients, byte[] unsigned) {
+        if (recipients.isEmpty()) {
+            throw new SubmissionRefused(Kind.MALFORMED, "to", "the message has no recipients");
+        }
+        if (recipients.size() > limits.maxRecipients()) {
+            throw new SubmissionRefused(Kind.MALFORMED, "to", "the message has " + recipients.size() + " recipients; at most "
+                    + limits.maxRecipients() + " are allowed (sending.max_recipients)");
+        }
+        var keys = signingKeys.of(sending.domain());
+        if (keys.isEmpty()) {
+            throw new SubmissionRefused(Kind.DOMAIN_NOT_VERIFIED, "from", sending.domain().name() + " has no active DKIM key");
+        }
+        var signed = new ByteArrayOutputStream(unsigned.length + 1200);
+        signer.sign(unsigned, keys).forEach(field -> signed.writeBytes(field.getBytes(StandardCharsets.US_ASCII)));
+        signed.writeBytes(unsigned);
+        var body = signed.toByteArray();
+        if (body.length > limits.maxMessageBytes()) {
+            throw new SubmissionRefused(Kind.TOO_LARGE, null, "the message is " + body.length + " bytes once composed and signed; at most "
+                    + limits.maxMessageBytes() + " are accepted (sending.max_message_bytes)");
+        }
+        var suppressed = suppressions.suppressedAmong(sending.tenant().id(), sending.domain().id(), recipients);
+        var spoolRecipients = new ArrayList<String>();
+        var spoolIndexOf = new LinkedHashMap<String, Integer>();
+        var records = new ArrayList<MessageRecord.Recipient>();
+        var outcomes = new ArrayList<Receipt.Outcome>();
+        for (int position = 0; position < recipients.size(); position++) {
+            var email = recipients.get(position);
+            var key = email.toLowerCase(Locale.ROOT);
+            if (suppressed.contains(key)) {
+                records.add(new MessageRecord.Recipient(position, null, email, RecipientStatus.SUPPRESSED, "on the suppression list"));
+                outcomes.add(new Receipt.Outcome(email, "suppressed", "on the suppression list"));
+                continue;
+            }
+            // an address given twice (to and cc) receives the message once
+            var spoolIndex = spoolIndexOf.computeIfAbsent(key, k -> {
+                spoolRecipients.add(email);
+                return spoolRecipients.size() - 1;
+            });
+            records.add(new MessageRecord.Recipient(position, spoolIndex, email, RecipientStatus.QUEUED, null));
+            outcomes.add(new Receipt.Outcome(email, "queued", null));
+        }
+        var record = new MessageRecord(id, sending.tenant().id(), sending.domain().id(), from, subject, source, sendAt, tags, metadata,
+                links, body.length, now, records);
+        var spooled = spoolRecipients.isEmpty() ? null : new SpooledMessage(id, sending.tenant().id(), sending.domain().id(),
+                sending.returnPathHost(), spoolRecipients, now, sendAt, MessageNotes.encode(record), body);
+        return new Prepared(sending, spooled, record, new Receipt(id, outcomes));
+    }
+
+    private record Prepared(SendingDomain sending, SpooledMessage spooled, MessageRecord record, Receipt receipt) {
+        int spooledRecipients() {
+            return spooled == null ? 0 : spooled.recipients().size();
+        }
+    }
+
+    private List<Receipt> accept(List<Prepared> prepared) {
+        var taken = new ArrayList<Prepared>();
+        try {
+            for (var message : prepared) {
+                caps.take(message.sending().tenant(), message.spooledRecipients());
+                taken.add(message);
+            }
+            var toSpool = prepared.stream().map(Prepared::spooled).filter(java.util.Objects::nonNull).toList();
+            if (!toSpool.isEmpty()) {
+                spool.appendAll(toSpool);
+            }
+        } catch (RuntimeException e) {
+            taken.forEach(message -> caps.giveBack(message.sending().tenant(), message.spooledRecipients()));
+            throw e;
+        }
+        indexWriter.add(prepared.stream().map(Prepared::record).toList());
+        if (prepared.stream().anyMatch(message -> message.spooled() == null)) {
+            // a fully suppressed message exists only in the index: make it durable before answering
+            try {
+                indexWriter.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return prepared.stream().map(Prepared::receipt).toList();
+    }
+
+    /** For each recipient position, its index in the spool (null when it was suppressed). */
+    private static Map<Integer, Integer> spoolIndexes(List<MessageView.RecipientView> recipients, List<String> spooled) {
+        var byAddress = new HashMap<String, Integer>();
+        for (int i = 0; i < spooled.size(); i++) {
+            byAddress.putIfAbsent(spooled.get(i).toLowerCase(Locale.ROOT), i);
+        }
+        var result = new HashMap<Integer, Integer>();
+        for (int position = 0; position < recipients.size(); position++) {
+            result.put(position, byAddress.get(recipients.get(position).email().toLowerCase(Locale.ROOT)));
+        }
+        return result;
+    }
+
+    private static EmailAddress singleMailbox(List<String> fromValues) {
+        if (fromValues.size() != 1) {
+            throw new SubmissionRefused(Kind.MALFORMED, "from", "the message needs exactly one From header field, it has " + fromValues.size());
+        }
+        var value = fromValues.get(0);
+        int open = value.lastIndexOf('<');
+        int close = value.lastIndexOf('>');
+        var address = open >= 0 && close > open ? value.substring(open + 1, close) : value.replaceAll("\\([^)]*\\)", "");
+        if (address.contains(",")) {
+            throw new SubmissionRefused(Kind.MALFORMED, "from", "the From header must name one mailbox");
+        }
+        try {
+            return EmailAddress.parse(address.strip());
+        } catch (IllegalArgumentException e) {
+            throw new SubmissionRefused(Kind.MALFORMED, "from", "the From header is not a mailbox: " + e.getMessage());
+        }
+    }
+
+    private static Stream streamOf(List<String> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        try {
+            return Stream.valueOf(values.get(0).strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SubmissionRefused(Kind.MALFORMED, "stream", "X-Mailroom-Stream must be transactional, marketing or notifications");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
