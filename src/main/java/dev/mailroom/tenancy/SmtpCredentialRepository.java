@@ -5,6 +5,7 @@ import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -38,6 +39,13 @@ public final class SmtpCredentialRepository {
     }
 
     public record StoredCredential(SmtpCredential credential, String passwordHash) {}
+
+    /** Every credential that names networks (for submission without AUTH). */
+    public List<SmtpCredential> withNetworks() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM smtp_credentials WHERE networks IS NOT NULL")
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
 
     public Optional<SmtpCredential> find(Scope scope, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM smtp_credentials WHERE id = :id")

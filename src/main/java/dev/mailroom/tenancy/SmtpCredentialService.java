@@ -50,6 +50,33 @@ public final class SmtpCredentialService {
                 .map(SmtpCredentialRepository.StoredCredential::credential);
     }
 
+    /**
+     * The network credential covering a client address: the one with the longest matching
+     * prefix. When credentials of two tenants match equally, none is chosen: the client must
+     * log in, so one tenant's network can never send as another.
+     */
+    public Optional<SmtpCredential> forAddress(java.net.InetAddress client) {
+        SmtpCredential best = null;
+        int bestPrefix = -1;
+        boolean ambiguous = false;
+        for (var credential : credentials.withNetworks()) {
+            for (var text : credential.networks()) {
+                var network = Network.parse(text);
+                if (!network.contains(client)) {
+                    continue;
+                }
+                if (network.prefixLength() > bestPrefix) {
+                    best = credential;
+                    bestPrefix = network.prefixLength();
+                    ambiguous = false;
+                } else if (network.prefixLength() == bestPrefix && !credential.tenantId().equals(best.tenantId())) {
+                    ambiguous = true;
+                }
+            }
+        }
+        return ambiguous ? Optional.empty() : Optional.ofNullable(best);
+    }
+
     public Page<SmtpCredential> list(Scope scope, String after, int limit) {
         return credentials.list(scope, after, limit);
     }
