@@ -312,4 +312,16 @@ class SendApiTest {
         server.restart();
         assertThat(server.post("/v1/messages", keyA, message("x@tx.clienta.example", "c@example.net", "")).status()).isEqualTo(202);
     }
+
+    @Test
+    void theCommandLineSendsThroughTheApi() {
+        var out = new java.io.StringWriter();
+        var commandLine = dev.mailroom.app.Main.commandLine();
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        int exit = commandLine.execute("send", "--url", "http://127.0.0.1:" + server.mailroom().httpPort(), "--key", keyA,
+                "--from", "Shop <shop@tx.clienta.example>", "--to", "ann@example.net", "--subject", "From the CLI", "--text", "Hello");
+        assertThat(exit).as(out.toString()).isZero();
+        var id = out.toString().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertThat(spooled(id).recipients()).containsExactly("ann@example.net");
+    }
 }
