@@ -16,7 +16,10 @@ import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
+import dev.mailroom.submission.SmtpSubmissionHandler;
 import dev.mailroom.submission.Submission;
+import dev.mailroom.smtp.SmtpServer;
+import dev.mailroom.smtp.TlsMaterial;
 import dev.mailroom.spool.Spool;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
@@ -58,6 +61,8 @@ public final class Mailroom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mailroom.class);
     /** How often the monitor looks for domains whose check is due. */
     private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
+    /** RFC 5322 2.1.1: a line of a message is at most 998 characters; longer ones break on the way. */
+    private static final int SMTP_LINE_LIMIT = 998;
     /** How often finished messages past their retention and expired idempotency keys are removed. */
     private static final Duration HOUSEKEEPING_TICK = Duration.ofHours(1);
     private final Database database;
@@ -66,6 +71,7 @@ public final class Mailroom implements AutoCloseable {
     private final MessageIndexWriter indexWriter;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
+    private final SmtpServer smtp;
     /** How stale the DNS server's zones may get when a change did not say so itself. */
     private static final Duration ZONE_REFRESH = Duration.ofSeconds(10);
     private final DomainMonitor monitor;
@@ -73,7 +79,8 @@ public final class Mailroom implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
 
     private Mailroom(Database database, Spool spool, Verp verp, MessageIndexWriter indexWriter, java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+            ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+        this.smtp = smtp;
         this.database = database;
         this.spool = spool;
         this.verp = verp;
@@ -107,6 +114,7 @@ public final class Mailroom implements AutoCloseable {
         DomainMonitor monitor = null;
         AuthoritativeServer dns = null;
         ApiServer api = null;
+        SmtpServer smtp = null;
         try {
             var jdbi = database.jdbi();
             spool = Spool.open(config.dataDir().resolve("spool"), clock);
@@ -159,6 +167,8 @@ public final class Mailroom implements AutoCloseable {
                     submission, idempotency, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
+            smtp = submissionServer(config, submission, credentials, clock);
+            LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
             monitor.start(MONITOR_TICK);
             if (config.dnsAuthoritativeListen() != null) {
                 var zones = new PlatformZones(domainRepository, planner, config.platformDomain(), serverAddresses(config), ZONE_REFRESH, clock);
@@ -168,22 +178,27 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, housekeeping, api, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, housekeeping, api, smtp, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
-            throw new UncheckedIOException("cannot listen for DNS on " + config.dnsAuthoritativeListen(), e);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
+            throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
+                    + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, api, stopper(housekeeping), indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
             throw e;
         }
     }
 
     public int httpPort() {
         return api.port();
+    }
+
+    public int smtpPort() {
+        return smtp.port();
     }
 
     public ApiServer api() {
@@ -206,12 +221,28 @@ public final class Mailroom implements AutoCloseable {
         if (dns != null) {
             dns.close();
         }
+        smtp.close();
         api.close();
         housekeeping.shutdownNow();
         gcMetrics.close();
         indexWriter.close();
         spool.close();
         database.close();
+    }
+
+    /** SMTP submission with STARTTLS: the configured certificate, or a self-signed one kept in data_dir/tls. */
+    private static SmtpServer submissionServer(MailroomConfig config, Submission submission, SmtpCredentialService credentials, Clock clock)
+            throws IOException {
+        var options = config.smtpSubmission();
+        var tls = options.tlsCert() != null
+                ? TlsMaterial.fromPem(options.tlsCert(), options.tlsKey())
+                : TlsMaterial.selfSigned(config.dataDir().resolve("tls"), "submission", config.hostname(), clock);
+        var sending = config.sending();
+        var settings = new SmtpServer.Settings(config.hostname(), sending.maxMessageBytes(), sending.maxRecipients(), SMTP_LINE_LIMIT,
+                options.maxAuthFailures(), options.loopbackAuthWithoutTls(), options.idleTimeout(), options.maxConnections());
+        var listen = config.smtpSubmissionListen();
+        return new SmtpServer(new InetSocketAddress(listen.host(), listen.port()), settings, tls.sslContext(),
+                SmtpSubmissionHandler.factory(submission, credentials)).start();
     }
 
     private static java.util.concurrent.ScheduledExecutorService housekeeping(Spool spool, IdempotencyKeys idempotency, Duration retention,
