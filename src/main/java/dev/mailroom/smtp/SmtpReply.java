@@ -17,11 +17,9 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("an SMTP reply code is 200 to 599, got " + code);
         }
+        // the classes are 2, 4 and 5 only, so a 3xx reply can carry none
         if (enhanced != null && (!ENHANCED.matcher(enhanced).matches() || enhanced.charAt(0) - '0' != code / 100)) {
             throw new IllegalArgumentException("'" + enhanced + "' is not an enhanced status code of the class of " + code);
-        }
-        if (enhanced != null && code / 100 == 3) {
-            throw new IllegalArgumentException("a 3xx reply has no enhanced status code");
         }
         lines = List.copyOf(lines);
         if (lines.isEmpty()) {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpServer.class);
+    /** Each DATA line is read into a buffer of this size: a sane bound for an operator's override of 998. */
+    static final int MAX_LINE_LENGTH = 64 * 1024;
     private final Settings settings;
     private final SSLContext tls;
     private final SubmissionHandler.Factory handlers;
@@ -53,6 +55,9 @@ public final class SmtpServer implements AutoCloseable {
             }
             if (maxMessageBytes < 1 || maxRecipients < 1 || maxLineLength < 1 || maxAuthFailures < 1 || maxConnections < 1) {
                 throw new IllegalArgumentException("SMTP limits must be positive");
+            }
+            if (maxLineLength > MAX_LINE_LENGTH) {
+                throw new IllegalArgumentException("the SMTP line length limit is at most " + MAX_LINE_LENGTH + " octets (RFC 5322 asks 998)");
             }
             if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("the SMTP idle timeout must be positive and under 24 days, got " + idleTimeout);

@@ -7,8 +7,9 @@ import javax.net.ssl.SSLSession;
 
 /**
  * A handler factory that records what the server asked: every event as a line of text, every
- * transaction whole. alice/secret logs in; senders and recipients starting "refused" are refused;
- * a message containing "explode" makes the handler throw.
+ * transaction whole. alice/secret logs in; senders and recipients starting "refused" are refused, a
+ * recipient starting "closing" gets 421; the user "explode" or a message containing "explode" makes
+ * the handler throw.
  */
 final class RecordingHandler implements SubmissionHandler.Factory {
     final List<String> events = new CopyOnWriteArrayList<>();
@@ -24,6 +25,9 @@ final class RecordingHandler implements SubmissionHandler.Factory {
 
             @Override
             public boolean authenticate(String username, String password) {
+                if (username.equals("explode")) {
+                    throw new IllegalStateException("the credential store is down");
+                }
                 loggedIn = username.equals("alice") && password.equals("secret");
                 events.add("auth " + username + " " + password + " " + loggedIn);
                 return loggedIn;

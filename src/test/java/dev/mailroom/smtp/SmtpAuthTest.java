@@ -124,6 +124,7 @@ class SmtpAuthTest {
         assertThat(client.command("*").wire()).isEqualTo("501 5.0.0 Authentication cancelled\r\n");
         assertThat(client.command("AUTH PLAIN not*base64").wire()).isEqualTo("501 5.5.2 Invalid base64 or UTF-8 in authentication response\r\n");
         assertThat(client.command("AUTH PLAIN " + base64("alice\0secret")).wire()).isEqualTo("501 5.5.2 Malformed PLAIN response\r\n");
+        assertThat(client.command("AUTH PLAIN " + base64("\0explode\0x")).wire()).isEqualTo("454 4.7.0 Temporary authentication failure\r\n");
         assertThat(client.command("AUTH CRAM-MD5").wire()).isEqualTo("504 5.5.4 Unrecognized authentication mechanism\r\n");
         assertThat(client.command("AUTH").wire()).isEqualTo("501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
         client.command("AUTH LOGIN");

@@ -290,6 +290,38 @@ class SmtpServerTest {
     }
 
     @Test
+    void servesManyClientsAtOnce() throws Exception {
+        var server = server();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var results = new ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                results.add(executor.submit(() -> {
+                    try (var client = new TestClient(server.port())) {
+                        client.reply();
+                        client.send("EHLO c" + n + ".example\r\nMAIL FROM:<s" + n + "@example.net>\r\nRCPT TO:<r" + n + "@example.org>\r\nDATA\r\n");
+                        for (int reply = 0; reply < 4; reply++) {
+                            client.reply(); // EHLO, MAIL, RCPT, 354
+                        }
+                        return client.command("Subject: " + n + "\r\n\r\nmessage " + n + "\r\n.").code();
+                    }
+                }));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(250);
+            }
+        }
+        assertThat(handler.transactions).hasSize(50);
+        // no session saw another's bytes
+        assertThat(handler.transactions).allSatisfy(t -> {
+            var n = t.reversePath().substring(1, t.reversePath().indexOf('@'));
+            assertThat(t.helo()).isEqualTo("c" + n + ".example");
+            assertThat(t.recipients()).containsExactly("r" + n + "@example.org");
+            assertThat(t.message()).asString(StandardCharsets.US_ASCII).isEqualTo("Subject: " + n + "\r\n\r\nmessage " + n + "\r\n");
+        });
+    }
+
+    @Test
     void closingTheServerEndsItsSessions() throws Exception {
         var server = server();
         var client = greeted(server);
