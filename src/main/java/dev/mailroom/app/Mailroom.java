@@ -156,7 +156,7 @@ public final class Mailroom implements AutoCloseable {
             var messageIndex = new MessageIndex(jdbi, events);
             indexWriter = new MessageIndexWriter(messageIndex);
             var sending = config.sending();
-            var submission = new Submission(domainRepository, tenantRepository, domains, suppressions::suppressedAmong,
+            var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
                     new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,
                     new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
             LOG.info("Spool: {} recent messages checked against the message index", submission.recover());

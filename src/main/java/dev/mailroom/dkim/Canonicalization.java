@@ -9,7 +9,6 @@ public enum Canonicalization {
     RELAXED;
 
     private static final Pattern WSP_RUN = Pattern.compile("[ \\t]+");
-    private static final Pattern TRAILING_WSP = Pattern.compile("[ \\t]+$");
 
     public static Canonicalization fromTag(String tag) {
         return switch (tag) {
@@ -44,16 +43,7 @@ public enum Canonicalization {
     String body(String body) {
         var text = body;
         if (this == RELAXED) {
-            var lines = text.split("\r\n", -1);
-            var result = new StringBuilder(text.length());
-            for (int i = 0; i < lines.length; i++) {
-                var line = TRAILING_WSP.matcher(WSP_RUN.matcher(lines[i]).replaceAll(" ")).replaceAll("");
-                result.append(line);
-                if (i < lines.length - 1) {
-                    result.append("\r\n");
-                }
-            }
-            text = result.toString();
+            text = relaxLines(text);
         }
         // drop every empty line at the end, then end the last line with CRLF
         int end = text.length();
@@ -65,5 +55,28 @@ public enum Canonicalization {
             return this == SIMPLE ? "\r\n" : "";
         }
         return text + "\r\n";
+    }
+
+    /**
+     * Relaxed body lines (RFC 6376 3.4.4): runs of space and tab become one space, and white
+     * space at the end of a line goes. One pass without regular expressions: this runs over
+     * every byte of every message signed.
+     */
+    private static String relaxLines(String text) {
+        var result = new StringBuilder(text.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t') {
+                pendingSpace = true;
+            } else {
+                if (pendingSpace && !(c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n')) {
+                    result.append(' ');
+                }
+                pendingSpace = false;
+                result.append(c);
+            }
+        }
+        return result.toString();
     }
 }

@@ -57,8 +57,8 @@ record MessageParts(List<HeaderField> headers, String body) {
     }
 
     static String toCrlf(String text) {
-        if (!text.contains("\n")) {
-            return text;
+        if (!hasBareLf(text)) {
+            return text; // the usual case (SMTP and composed mail are CRLF already): no copy
         }
         var result = new StringBuilder(text.length() + 64);
         for (int i = 0; i < text.length(); i++) {
@@ -69,6 +69,15 @@ record MessageParts(List<HeaderField> headers, String body) {
             result.append(c);
         }
         return result.toString();
+    }
+
+    private static boolean hasBareLf(String text) {
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            if (i == 0 || text.charAt(i - 1) != '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

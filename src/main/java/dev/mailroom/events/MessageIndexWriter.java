@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class MessageIndexWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageIndexWriter.class);
     static final int MAX_BATCH = 2000;
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private final MessageIndex index;
     private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>();
     private final ConcurrentHashMap<String, MessageRecord> unwritten = new ConcurrentHashMap<>();
@@ -65,7 +66,19 @@ public final class MessageIndexWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                // a short wait lets a busy stream gather into one transaction: each commit costs more than a row
+                long until = System.nanoTime() + LINGER_NANOS;
+                while (batch.size() < MAX_BATCH && !closing) {
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    var next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        batch.add(next);
+                    }
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -12,6 +12,8 @@ import dev.mailroom.tenancy.ValidationException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashSet;
@@ -25,11 +27,14 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Each tenant's suppression list. Addresses are compared in lower case: mailbox providers treat
  * local parts case-insensitively in practice, and a suppression that missed "Bob@" for "bob@"
- * would let a complaint through again.
+ * would let a complaint through again. Checks read a tenant's list from memory (see {@link #cached}).
  */
 public final class SuppressionList {
     private static final String COLUMNS = "id, tenant_id, domain_scope, email, reason, created_at";
     private static final String EVERY_DOMAIN = "";
+    static final int CACHED_MAX = 200_000;
+    static final Duration CACHE_LIFETIME = Duration.ofMinutes(1);
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final Jdbi jdbi;
     private final Ids ids;
     private final Clock clock;
@@ -65,6 +70,7 @@ public final class SuppressionList {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
                     .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
                     .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute());
+            cache.remove(tenantId);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // added meanwhile by someone else: theirs stands
             return find(tenantId, scopeColumn, normalised).map(s -> new Added(s, false)).orElseThrow(() -> e);
@@ -84,6 +90,7 @@ public final class SuppressionList {
                 .filter(s -> scope.coversTenant(s.tenantId()))
                 .orElseThrow(() -> new NotFoundException("suppression", id));
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM suppressions WHERE id = :id").bind("id", entry.id()).execute());
+        cache.remove(entry.tenantId());
     }
 
     /** Which of {@code emails} (lower-cased) the tenant must not send to from {@code domainId}. */
@@ -92,10 +99,48 @@ public final class SuppressionList {
             return Set.of();
         }
         var lower = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
+        var cached = cached(tenantId);
+        if (cached != null) {
+            var result = new HashSet<String>();
+            for (var email : lower) {
+                if (cached.entries().contains(key("", email)) || cached.entries().contains(key(domainId, email))) {
+                    result.add(email);
+                }
+            }
+            return result;
+        }
         return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT email FROM suppressions WHERE tenant_id = :tenant "
                         + "AND domain_scope IN ('', :domain) AND email IN (<emails>)")
                 .bind("tenant", tenantId).bind("domain", domainId).bindList("emails", lower)
                 .mapTo(String.class).list()));
+    }
+
+    /**
+     * A tenant's whole list in memory, when it has at most {@link #CACHED_MAX} entries (null
+     * otherwise: then each check asks the database). Changes through this node drop it at once;
+     * {@link #CACHE_LIFETIME} bounds how long another node's change takes to be seen here.
+     */
+    private Cached cached(String tenantId) {
+        var now = clock.instant();
+        var entry = cache.get(tenantId);
+        if (entry != null && now.isBefore(entry.expires())) {
+            return entry.entries() == null ? null : entry;
+        }
+        var loaded = jdbi.withHandle(h -> {
+            var rows = h.createQuery("SELECT domain_scope, email FROM suppressions WHERE tenant_id = :tenant")
+                    .bind("tenant", tenantId).setMaxRows(CACHED_MAX + 1)
+                    .map((rs, ctx) -> key(rs.getString("domain_scope"), rs.getString("email"))).list();
+            return rows.size() > CACHED_MAX ? null : Set.copyOf(rows);
+        });
+        var fresh = new Cached(loaded, now.plus(CACHE_LIFETIME));
+        cache.put(tenantId, fresh);
+        return loaded == null ? null : fresh;
+    }
+
+    private record Cached(Set<String> entries, Instant expires) {}
+
+    private static String key(String domainScope, String email) {
+        return domainScope + " " + email;
     }
 
     private Optional<Suppression> find(String tenantId, String scopeColumn, String email) {

@@ -8,7 +8,13 @@ import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.Stream;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantStatus;
+import dev.mailroom.tenancy.Tenant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -19,17 +25,45 @@ import java.util.stream.Collectors;
  * answer reveals nothing about other tenants.
  */
 final class SendPolicy {
+    /**
+     * How long a domain's or tenant's state is taken from memory. Changes made through this
+     * node clear it at once ({@link #forget}); the lifetime bounds how long a change made
+     * elsewhere (another node, the DNS monitor) takes to be seen.
+     */
+    static final Duration LIFETIME = Duration.ofSeconds(5);
     private final DomainRepository domains;
     private final TenantRepository tenants;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Remembered<List<Domain>>> domainsByName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Remembered<Tenant>> tenantsById = new ConcurrentHashMap<>();
 
-    SendPolicy(DomainRepository domains, TenantRepository tenants) {
+    private record Remembered<T>(T value, Instant expires) {}
+
+    SendPolicy(DomainRepository domains, TenantRepository tenants, Clock clock) {
         this.domains = domains;
         this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** Drops what is remembered, after a change to domains or tenants. */
+    void forget() {
+        domainsByName.clear();
+        tenantsById.clear();
+    }
+
+    private <K, T> T remembered(ConcurrentHashMap<K, Remembered<T>> cache, K key, Function<K, T> load) {
+        var now = clock.instant();
+        var entry = cache.get(key);
+        if (entry == null || !now.isBefore(entry.expires())) {
+            entry = new Remembered<>(load.apply(key), now.plus(LIFETIME));
+            cache.put(key, entry);
+        }
+        return entry.value();
     }
 
     SendingDomain check(Sender sender, String fromDomain, Stream stream) {
         var name = fromDomain.toLowerCase(Locale.ROOT);
-        var candidates = domains.named(name).stream()
+        var candidates = remembered(domainsByName, name, domains::named).stream()
                 .filter(d -> sender.tenantId() == null || d.tenantId().equals(sender.tenantId()))
                 .toList();
         if (candidates.isEmpty()) {
@@ -41,7 +75,7 @@ final class SendPolicy {
             throw new SubmissionRefused(Kind.SENDER_NOT_ALLOWED, "from", "this key or credential is limited to other domains than " + name);
         }
         var domain = pick(allowed, name, stream);
-        var tenant = tenants.find(Scope.AGENCY, domain.tenantId()).orElseThrow();
+        var tenant = remembered(tenantsById, domain.tenantId(), id -> tenants.find(Scope.AGENCY, id).orElseThrow());
         if (tenant.status() == TenantStatus.PAUSED || tenant.status() == TenantStatus.OFFBOARDED) {
             var why = tenant.statusReason() == null ? "" : ": " + tenant.statusReason();
             throw new SubmissionRefused(Kind.TENANT_NOT_SENDING, null,

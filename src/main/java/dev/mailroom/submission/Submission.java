@@ -69,9 +69,11 @@ public final class Submission {
     private final Limits limits;
 
     public Submission(dev.mailroom.tenancy.DomainRepository domains, dev.mailroom.tenancy.TenantRepository tenants,
-            dev.mailroom.tenancy.DomainService domainService, Suppressions suppressions, Decorations decorations, Spool spool,
+            dev.mailroom.tenancy.TenantService tenantService, dev.mailroom.tenancy.DomainService domainService, Suppressions suppressions, Decorations decorations, Spool spool,
             MessageIndex index, MessageIndexWriter indexWriter, Ids ids, Clock clock, Limits limits) {
-        this.policy = new SendPolicy(domains, tenants);
+        this.policy = new SendPolicy(domains, tenants, clock);
+        domainService.onChange(policy::forget);
+        tenantService.onChange(policy::forget);
         this.suppressions = suppressions;
         this.signingKeys = new SigningKeys(domainService, clock);
         this.caps = new SendingCaps(clock, limits.hourlyCap(), limits.dailyCap(), index::recipientsSince);

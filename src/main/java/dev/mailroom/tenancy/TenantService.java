@@ -18,6 +18,8 @@ public final class TenantService {
     private final Ids ids;
     private final Clock clock;
 
+    private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public TenantService(TenantRepository tenants, Ids ids, Clock clock) {
         this.tenants = tenants;
         this.ids = ids;
@@ -45,6 +47,7 @@ public final class TenantService {
                 tenant.pool(), newMetadata, cap(changes.hourlyCap(), tenant.hourlyCap()), cap(changes.dailyCap(), tenant.dailyCap()),
                 tenant.createdAt(), now());
         tenants.update(updated);
+        changeListeners.forEach(Runnable::run);
         return updated;
     }
 
@@ -66,6 +69,11 @@ public final class TenantService {
         return changeStatus(tenant, TenantStatus.ACTIVE, null);
     }
 
+    /** Runs {@code listener} after every change to a tenant (caches of tenant state listen). */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
     public Tenant get(Scope scope, String id) {
         return tenants.find(scope, id).orElseThrow(() -> new NotFoundException("tenant", id));
     }
@@ -73,6 +81,7 @@ public final class TenantService {
     private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason) {
         var updated = tenant.withStatus(status, reason, now());
         tenants.update(updated);
+        changeListeners.forEach(Runnable::run);
         return updated;
     }
 

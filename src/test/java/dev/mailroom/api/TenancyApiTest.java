@@ -266,7 +266,7 @@ class TenancyApiTest {
         assertThat(server.post("/v1/domains", ADMIN_KEY, "[1,2]").status()).isEqualTo(400);
         assertThat(server.post("/v1/domains", ADMIN_KEY, "").status()).isEqualTo(400);
 
-        var oversized = server.post("/v1/tenants", ADMIN_KEY, "{\"name\":\"" + "a".repeat(11 * 1024 * 1024) + "\"}");
+        var oversized = server.post("/v1/tenants", ADMIN_KEY, "{\"name\":\"" + "a".repeat(37 * 1024 * 1024) + "\"}");
         assertThat(oversized.status()).isEqualTo(413);
         assertThat(oversized.contentType()).startsWith("application/problem+json");
 

@@ -50,7 +50,7 @@ public final class AcceptanceLoad {
             Worker worker = mode.equals("smtp")
                     ? new SmtpWorker(server.mailroom().smtpPort(), credential.text("username"), credential.text("password"))
                     : new HttpWorker(server.mailroom().httpPort(), key);
-            run(worker, connections, 5, null); // warm-up
+            run(worker, connections, 15, null); // warm-up: the JIT compiles the hot paths
             var latencies = new ArrayList<long[]>();
             long started = System.nanoTime();
             long count = run(worker, connections, seconds, latencies);
