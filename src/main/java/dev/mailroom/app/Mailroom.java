@@ -242,7 +242,7 @@ public final class Mailroom implements AutoCloseable {
                 options.maxAuthFailures(), options.loopbackAuthWithoutTls(), options.idleTimeout(), options.maxConnections());
         var listen = config.smtpSubmissionListen();
         return new SmtpServer(new InetSocketAddress(listen.host(), listen.port()), settings, tls.sslContext(),
-                SmtpSubmissionHandler.factory(submission, credentials)).start();
+                SmtpSubmissionHandler.factory(submission, credentials, config.hostname())).start();
     }
 
     private static java.util.concurrent.ScheduledExecutorService housekeeping(Spool spool, IdempotencyKeys idempotency, Duration retention,

@@ -42,16 +42,28 @@ public final class AuthoritativeServer implements AutoCloseable {
     private final ServerSocket tcp;
     private final List<Thread> threads = new ArrayList<>();
 
+    /** How often a free port (port 0) is tried for UDP and TCP together before giving up. */
+    private static final int FREE_PORT_ATTEMPTS = 20;
+
     public AuthoritativeServer(ZoneSource zones, InetSocketAddress listen) throws IOException {
         this.zones = zones;
-        this.udp = new DatagramSocket(listen);
-        try {
-            // UDP and TCP on the same port, as resolvers expect
-            this.tcp = new ServerSocket(udp.getLocalPort(), 50, listen.getAddress());
-        } catch (IOException e) {
-            udp.close();
-            throw e;
+        DatagramSocket boundUdp = null;
+        ServerSocket boundTcp = null;
+        for (int attempt = 1; boundTcp == null; attempt++) {
+            boundUdp = new DatagramSocket(listen);
+            try {
+                // UDP and TCP on the same port, as resolvers expect
+                boundTcp = new ServerSocket(boundUdp.getLocalPort(), 50, listen.getAddress());
+            } catch (IOException e) {
+                boundUdp.close();
+                // a free UDP port may be taken for TCP (an outgoing connection's local port): try another
+                if (listen.getPort() != 0 || attempt == FREE_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
+        this.udp = boundUdp;
+        this.tcp = boundTcp;
     }
 
     public AuthoritativeServer start() {

@@ -88,6 +88,12 @@ public final class HeaderBlock {
         fields.add(new Field(name, HeaderText.field(name, value).stripTrailing()));
     }
 
+    /** Adds a field before all others, where trace fields (Received) go. */
+    public void prepend(String name, String value) {
+        add(name, value);
+        fields.add(0, fields.remove(fields.size() - 1));
+    }
+
     /** The message with the amended header block and the original body bytes. */
     public byte[] toBytes() {
         var out = new ByteArrayOutputStream(message.length - bodyStart + 64 * fields.size() + 2);

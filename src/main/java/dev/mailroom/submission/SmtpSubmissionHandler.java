@@ -20,16 +20,23 @@ public final class SmtpSubmissionHandler implements SubmissionHandler {
     private final Submission submission;
     private final SmtpCredentialService credentials;
     private final InetSocketAddress remote;
+    private final String hostname;
+    private final boolean tls;
     private SmtpCredential credential;
+    private boolean authenticated;
 
-    private SmtpSubmissionHandler(Submission submission, SmtpCredentialService credentials, InetSocketAddress remote) {
+    private SmtpSubmissionHandler(Submission submission, SmtpCredentialService credentials, InetSocketAddress remote, String hostname,
+            boolean tls) {
         this.submission = submission;
         this.credentials = credentials;
         this.remote = remote;
+        this.hostname = hostname;
+        this.tls = tls;
     }
 
-    public static SubmissionHandler.Factory factory(Submission submission, SmtpCredentialService credentials) {
-        return (remote, tls) -> new SmtpSubmissionHandler(submission, credentials, remote);
+    /** @param hostname this server's name, for Received fields */
+    public static SubmissionHandler.Factory factory(Submission submission, SmtpCredentialService credentials, String hostname) {
+        return (remote, tls) -> new SmtpSubmissionHandler(submission, credentials, remote, hostname, tls != null);
     }
 
     @Override
@@ -40,6 +47,7 @@ public final class SmtpSubmissionHandler implements SubmissionHandler {
             return false;
         }
         credential = found.get();
+        authenticated = true;
         return true;
     }
 
@@ -60,7 +68,9 @@ public final class SmtpSubmissionHandler implements SubmissionHandler {
     public SmtpReply data(Transaction transaction) {
         var sender = new Sender(credential.tenantId(), credential.domainIds() == null ? null : Set.copyOf(credential.domainIds()), "smtp");
         try {
-            var receipt = submission.submitRaw(sender, transaction.recipients(), transaction.message());
+            var protocol = "ESMTP" + (tls ? "S" : "") + (authenticated ? "A" : "");
+            var trace = new Submission.Trace(transaction.helo(), remote.getAddress().getHostAddress(), hostname, protocol);
+            var receipt = submission.submitRaw(sender, transaction.recipients(), transaction.message(), trace);
             return SmtpReply.ok("queued as " + receipt.id());
         } catch (SubmissionRefused e) {
             return reply(e);

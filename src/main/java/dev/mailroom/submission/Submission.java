@@ -51,6 +51,17 @@ public final class Submission {
         Set<String> suppressedAmong(String tenantId, String domainId, Collection<String> emails);
     }
 
+    /**
+     * Where an SMTP message came from, for its Received field (RFC 5321 4.4): the client's HELO
+     * name and address, this server's name, and the protocol (RFC 3848: ESMTPSA = TLS and AUTH).
+     */
+    public record Trace(String helo, String clientAddress, String by, String protocol) {
+        String header(String id, Instant at) {
+            return "from " + helo.replaceAll("[^\\x21-\\x7e]", "?") + " ([" + clientAddress + "]) by " + by + " (Mailroom) with " + protocol
+                    + " id " + id + "; " + MimeComposer.date(at);
+        }
+    }
+
     /** Limits on what is accepted. */
     public record Limits(int maxRecipients, long maxMessageBytes, int hourlyCap, int dailyCap) {}
 
@@ -121,7 +132,7 @@ public final class Submission {
      * the API), Bcc and Mailroom's control headers ({@code X-Mailroom-Stream}, {@code X-Mailroom-Tag})
      * are taken out, and missing Message-ID, Date, List-Unsubscribe and Feedback-ID are added.
      */
-    public Receipt submitRaw(Sender sender, List<String> recipients, byte[] message) {
+    public Receipt submitRaw(Sender sender, List<String> recipients, byte[] message, Trace trace) {
         var block = HeaderBlock.parse(message);
         var from = singleMailbox(block.values("From"));
         var stream = streamOf(block.values("X-Mailroom-Stream"));
@@ -149,6 +160,7 @@ public final class Submission {
         if (!block.has("Feedback-ID")) {
             block.add("Feedback-ID", Decorations.feedbackId(sending, tags));
         }
+        block.prepend("Received", trace.header(id, now));
         var envelope = new ArrayList<String>(recipients);
         return accept(List.of(finish(sending, id, now, null, from.address(), subject, "smtp", tags, Map.of(), List.of(), envelope,
                 block.toBytes())))

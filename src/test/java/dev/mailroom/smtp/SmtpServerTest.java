@@ -329,7 +329,16 @@ class SmtpServerTest {
         server.close();
         assertThat(client.closedByServer()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TestClient(server.port()).close()).isInstanceOf(ConnectException.class);
+        // refused; tried a few times because a connection may, rarely, be given the freed port as its own source port and meet itself
+        boolean refused = false;
+        for (int attempt = 0; attempt < 3 && !refused; attempt++) {
+            try {
+                new TestClient(server.port()).close();
+            } catch (ConnectException e) {
+                refused = true;
+            }
+        }
+        assertThat(refused).isTrue();
     }
 
     @Test

@@ -101,7 +101,8 @@ class SmtpSubmissionTest {
         assertThat(spooled.recipients()).containsExactly("ann@example.net");
         var text = new String(spooled.body(), StandardCharsets.UTF_8);
         assertThat(text).contains("List-Unsubscribe: <https://t.news.clienta.example/u/").contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
-                .contains("Feedback-ID: spring:marketing:").doesNotContain("X-Mailroom-Tag");
+                .contains("Feedback-ID: spring:marketing:").doesNotContain("X-Mailroom-Tag")
+                .satisfies(t -> assertThat(t.replace("\r\n ", " ")).contains("Received: from app.clienta.example ([127.0.0.1]) by mx.test.example (Mailroom) with ESMTPSA id " + id));
         assertThat(verifiers.dkimverify(spooled.body())).containsExactly("pass", "pass");
         var verp = server.mailroom().verp();
         var target = verp.decode(verp.returnPath(id, 0, spooled.returnPathDomain())).orElseThrow();
