@@ -11,7 +11,7 @@ CREATE TABLE messages (
     source       VARCHAR(10)   NOT NULL,
     send_at      TIMESTAMP WITH TIME ZONE,
     tags         VARCHAR(4000) NOT NULL,
-    metadata     VARCHAR(20000) NOT NULL,
+    metadata     VARCHAR(100000) NOT NULL,
     links        VARCHAR(1000000) NOT NULL,
     size_bytes   INTEGER       NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL
@@ -63,3 +63,6 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 -- Sending caps per tenant (recipients per UTC hour and day); null = the configured default.
 ALTER TABLE tenants ADD COLUMN hourly_cap INTEGER;
 ALTER TABLE tenants ADD COLUMN daily_cap INTEGER;
+
+-- Message events carry a message's tags and metadata.
+ALTER TABLE events ALTER COLUMN data SET DATA TYPE VARCHAR(1000000);

@@ -22,6 +22,7 @@ final class MessageRequests {
     static final int MAX_TAG_LENGTH = 100;
     static final int MAX_SUBJECT = 998;
     static final int MAX_METADATA_KEYS = 50;
+    static final int MAX_METADATA_KEY = 40;
     static final int MAX_METADATA_VALUE = 500;
     private final Clock clock;
 
@@ -72,6 +73,9 @@ final class MessageRequests {
                 body.error("metadata", "has more than " + MAX_METADATA_KEYS + " keys");
             }
             metadata.forEach((key, value) -> {
+                if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
+                    body.error("metadata", "key '" + key + "' must be 1 to " + MAX_METADATA_KEY + " characters");
+                }
                 if (value.length() > MAX_METADATA_VALUE) {
                     body.error("metadata." + key, "is longer than " + MAX_METADATA_VALUE + " characters");
                 }

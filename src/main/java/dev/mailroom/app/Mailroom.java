@@ -154,12 +154,12 @@ public final class Mailroom implements AutoCloseable {
             var suppressions = new SuppressionList(jdbi, ids, clock,
                     (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
             var messageIndex = new MessageIndex(jdbi, events);
-            indexWriter = new MessageIndexWriter(messageIndex);
+            indexWriter = new MessageIndexWriter(messageIndex, spool::markRecorded);
             var sending = config.sending();
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
                     new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,
                     new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
-            LOG.info("Spool: {} recent messages checked against the message index", submission.recover());
+            LOG.info("Spool: {} messages written to the message index after the last stop", submission.recover());
             var idempotency = new IdempotencyKeys(jdbi, clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
@@ -183,10 +183,6 @@ public final class Mailroom implements AutoCloseable {
             closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
-            throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
             closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
             throw e;

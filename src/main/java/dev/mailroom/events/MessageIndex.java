@@ -108,12 +108,6 @@ public final class MessageIndex {
                 .bind("tenant", tenantId).bind("since", Rows.timestamp(since)).mapTo(Long.class).one());
     }
 
-    /** When the newest message was accepted, if any was. */
-    public Optional<Instant> newest() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT MAX(created_at) AS newest FROM messages")
-                .map((rs, ctx) -> Rows.instant(rs, "newest")).findOne());
-    }
-
     private static MessageView withRecipients(Handle h, MessageView message) {
         var recipients = h.createQuery("SELECT email, status, reason, attempts, last_response, updated_at FROM message_recipients "
                         + "WHERE message_id = :id ORDER BY position")

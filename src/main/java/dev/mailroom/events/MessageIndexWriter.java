@@ -1,45 +1,57 @@
 package dev.mailroom.events;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes accepted messages to the {@link MessageIndex} in batches, off the acceptance path: the
  * spool is what makes a message accepted, and one transaction for everything that arrived
- * during the previous one keeps the database from capping acceptance. Until its batch is
- * written, a message is still found here ({@link #unwritten}). If the process dies first, the
- * spool still has the message and its notes, and start-up writes it again.
+ * meanwhile keeps the database from capping acceptance. Until its batch is written, a message
+ * is still found here ({@link #unwritten}). A database that is down is waited for, batch by
+ * batch, for as long as it takes; when the queue is full, {@link #add} waits too, so a slow
+ * database slows acceptance rather than filling the heap. After each write, {@code onWritten}
+ * hears the ids (the spool then stops holding them for recovery).
  */
 public final class MessageIndexWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageIndexWriter.class);
     static final int MAX_BATCH = 2000;
+    static final int CAPACITY = 50_000;
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private final MessageIndex index;
-    private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>();
+    private final Consumer<List<String>> onWritten;
+    private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final ConcurrentHashMap<String, MessageRecord> unwritten = new ConcurrentHashMap<>();
     private final Thread thread;
     private long added; // guarded by this
     private long written; // guarded by this
     private volatile boolean closing;
 
-    public MessageIndexWriter(MessageIndex index) {
+    public MessageIndexWriter(MessageIndex index, Consumer<List<String>> onWritten) {
         this.index = index;
+        this.onWritten = onWritten;
         this.thread = Thread.ofPlatform().daemon().name("message-index").start(this::run);
     }
 
-    public void add(List<MessageRecord> records) {
+    /** Queues records for writing; waits while the queue is full. */
+    public void add(List<MessageRecord> records) throws InterruptedException {
+        if (closing) {
+            throw new IllegalStateException("the message index writer is closed");
+        }
+        for (var record : records) {
+            unwritten.put(record.id(), record);
+            queue.put(record);
+        }
         synchronized (this) {
-            if (closing) {
-                throw new IllegalStateException("the message index writer is closed");
-            }
-            records.forEach(record -> unwritten.put(record.id(), record));
-            queue.addAll(records);
             added += records.size();
         }
     }
@@ -49,12 +61,18 @@ public final class MessageIndexWriter implements AutoCloseable {
         return Optional.ofNullable(unwritten.get(id));
     }
 
-    /** Waits until everything added before this call is in the database (or given up on). */
-    public synchronized void flush() throws InterruptedException {
+    /** Waits until everything added before this call is in the database; false when {@code timeout} passed first. */
+    public synchronized boolean flush(Duration timeout) throws InterruptedException {
         long target = added;
-        while (written < target && thread.isAlive()) {
-            wait(100);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (written < target) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !thread.isAlive()) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return true;
     }
 
     private void run() {
@@ -94,32 +112,77 @@ public final class MessageIndexWriter implements AutoCloseable {
         }
     }
 
-    /** Retries a failing batch a few times, then record by record so one bad record cannot hold up the rest. */
+    /**
+     * Writes a batch, waiting out a database that is down. A batch the database refuses for
+     * what it holds (a data or constraint error) is written record by record, and only the
+     * records refused that way are given up, logged.
+     */
     private void write(List<MessageRecord> batch) throws InterruptedException {
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        var backoff = Duration.ofMillis(100);
+        while (true) {
             try {
                 index.record(batch);
+                announce(batch);
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("writing {} accepted messages to the database failed (attempt {}); retrying", batch.size(), attempt, e);
-                Thread.sleep(200L * attempt);
-            }
-        }
-        for (var record : batch) {
-            try {
-                index.record(List.of(record));
-            } catch (RuntimeException e) {
-                LOG.error("message {} is spooled and will be delivered, but could not be written to the database, so the API cannot show it",
-                        record.id(), e);
+                if (refusesData(e)) {
+                    writeOneByOne(batch);
+                    return;
+                }
+                if (closing) {
+                    LOG.warn("writing {} accepted messages to the database failed while stopping; they are written at the next start",
+                            batch.size(), e);
+                    return;
+                }
+                LOG.warn("writing {} accepted messages to the database failed; retrying in {} ms", batch.size(), backoff.toMillis(), e);
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
 
+    private void writeOneByOne(List<MessageRecord> batch) throws InterruptedException {
+        var written = new ArrayList<MessageRecord>();
+        for (var record : batch) {
+            try {
+                index.record(List.of(record));
+                written.add(record);
+            } catch (RuntimeException e) {
+                if (!refusesData(e)) {
+                    write(List.of(record)); // the database went away meanwhile: wait for it
+                    written.add(record);
+                    continue;
+                }
+                LOG.error("message {} is spooled and will be delivered, but the database refuses its record, so the API cannot show it",
+                        record.id(), e);
+            }
+        }
+        announce(written);
+    }
+
+    private void announce(List<MessageRecord> records) {
+        try {
+            onWritten.accept(records.stream().map(MessageRecord::id).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("could not note {} messages as recorded; they are written again at the next start", records.size(), e);
+        }
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (integrity constraint): retrying cannot help. */
+    private static boolean refusesData(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops after writing what was queued. */
     @Override
     public void close() {
-        synchronized (this) {
-            closing = true;
-        }
+        closing = true;
         try {
             thread.join();
         } catch (InterruptedException e) {

@@ -57,6 +57,10 @@ public final class SuppressionList {
             throw new NotFoundException("tenant", tenantId);
         }
         var normalised = normalise(email);
+        if (domainId == null && scope.domainIds() != null) {
+            throw new ValidationException(List.of(new FieldError("domain_id",
+                    "is required: this key is limited to some domains, so it suppresses for one of them")));
+        }
         if (domainId != null && (!domainOfTenant.test(tenantId, domainId) || !scope.coversDomain(tenantId, domainId))) {
             throw new ValidationException(List.of(new FieldError("domain_id", "is not a domain of tenant " + tenantId)));
         }

@@ -52,6 +52,54 @@ public record EmailAddress(String displayName, String address) {
         return new EmailAddress(name == null || name.isEmpty() ? null : name, local + "@" + domain);
     }
 
+    /**
+     * The one mailbox of a From field as a client wrote it (RFC 5322 3.4): comments are dropped,
+     * and an address list or group (a comma or colon outside quotes and brackets) is refused, so
+     * what the policy checks is exactly the mailbox a reader sees.
+     */
+    public static EmailAddress fromHeader(String value) {
+        var text = new StringBuilder();
+        int depth = 0;
+        boolean quoted = false;
+        boolean bracket = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted) {
+                text.append(c);
+                if (c == '\\' && i + 1 < value.length()) {
+                    text.append(value.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (depth > 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else {
+                if (c == '"') {
+                    quoted = true;
+                } else if (c == '<') {
+                    bracket = true;
+                } else if (c == '>') {
+                    bracket = false;
+                } else if ((c == ',' || c == ':' || c == ';') && !bracket) {
+                    throw new IllegalArgumentException("names more than one mailbox or a group; a From field here names one mailbox");
+                }
+                text.append(c);
+            }
+        }
+        if (quoted || depth > 0 || bracket) {
+            throw new IllegalArgumentException("has an unclosed quote, comment or angle bracket");
+        }
+        return parse(text.toString().strip());
+    }
+
     public String domain() {
         return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }

@@ -35,6 +35,7 @@ public final class Spool implements AutoCloseable {
     private static final byte[] ENVELOPES = "envelopes".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECIPIENTS = "recipients".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATES = "states".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNRECORDED = "unrecorded".getBytes(StandardCharsets.US_ASCII);
     private static final byte SEPARATOR = '#';
     private static final byte ENVELOPE_VERSION = 1;
 
@@ -46,6 +47,7 @@ public final class Spool implements AutoCloseable {
     private final ColumnFamilyHandle envelopes;
     private final ColumnFamilyHandle recipients;
     private final ColumnFamilyHandle states;
+    private final ColumnFamilyHandle unrecorded;
     private final GroupCommitter committer;
     private final Clock clock;
 
@@ -59,6 +61,7 @@ public final class Spool implements AutoCloseable {
         this.envelopes = handles.get(2);
         this.recipients = handles.get(3);
         this.states = handles.get(4);
+        this.unrecorded = handles.get(5);
         this.committer = new GroupCommitter(db);
     }
 
@@ -82,7 +85,8 @@ public final class Spool implements AutoCloseable {
                 new ColumnFamilyDescriptor(BODIES, familyOptions),
                 new ColumnFamilyDescriptor(ENVELOPES, familyOptions),
                 new ColumnFamilyDescriptor(RECIPIENTS, familyOptions),
-                new ColumnFamilyDescriptor(STATES, familyOptions));
+                new ColumnFamilyDescriptor(STATES, familyOptions),
+                new ColumnFamilyDescriptor(UNRECORDED, familyOptions));
         var handles = new ArrayList<ColumnFamilyHandle>();
         try {
             var db = RocksDB.open(options, dir.toString(), descriptors, handles);
@@ -124,6 +128,7 @@ public final class Spool implements AutoCloseable {
                 try {
                     batch.put(bodies, id, message.body());
                     batch.put(envelopes, id, envelopeBytes.get(m));
+                    batch.put(unrecorded, id, new byte[0]);
                     for (int i = 0; i < message.recipients().size(); i++) {
                         var recipient = recipientKey(message.id(), i);
                         batch.put(recipients, recipient, message.recipients().get(i).getBytes(StandardCharsets.UTF_8));
@@ -175,6 +180,30 @@ public final class Spool implements AutoCloseable {
             committer.commit(batch -> group.forEach(id -> remove(batch, id)), 64L * group.size());
         }
         return doomed.size();
+    }
+
+    /**
+     * Notes that what the submitter records elsewhere about these messages (the message index)
+     * is written. Not synced: a mark lost in a crash only means the record is written again.
+     */
+    public void markRecorded(List<String> messageIds) {
+        try (var batch = new WriteBatch(); var options = new org.rocksdb.WriteOptions()) {
+            for (var id : messageIds) {
+                batch.delete(unrecorded, key(id));
+            }
+            db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot mark messages recorded", e);
+        }
+    }
+
+    /** Every message not yet {@link #markRecorded marked recorded}, in id order. */
+    public void unrecorded(java.util.function.Consumer<SpooledMessage> consumer) {
+        try (var iterator = db.newIterator(unrecorded)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                read(new String(iterator.key(), StandardCharsets.US_ASCII)).ifPresent(consumer);
+            }
+        }
     }
 
     /** Every message whose id sorts at or after {@code fromId}, in id order (Mailroom's ids sort by time). */
@@ -264,6 +293,7 @@ public final class Spool implements AutoCloseable {
             end[end.length - 1]++;
             batch.delete(bodies, id);
             batch.delete(envelopes, id);
+            batch.delete(unrecorded, id);
             batch.deleteRange(recipients, prefix, end);
             batch.deleteRange(states, prefix, end);
         } catch (RocksDBException e) {

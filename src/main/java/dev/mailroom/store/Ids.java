@@ -50,14 +50,6 @@ public final class Ids {
         return prefix + "_" + new String(chars);
     }
 
-    /** The smallest id {@link #next} could make at {@code at}: where a walk in id order from that moment starts. */
-    public static String firstAt(String prefix, java.time.Instant at) {
-        var chars = new char[26];
-        java.util.Arrays.fill(chars, '0');
-        writeTime(chars, at.toEpochMilli());
-        return prefix + "_" + new String(chars);
-    }
-
     private static void writeTime(char[] chars, long millis) {
         for (int i = 9; i >= 0; i--) {
             chars[i] = ALPHABET[(int) (millis & 31)];

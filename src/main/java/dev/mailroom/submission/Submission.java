@@ -42,9 +42,14 @@ import java.util.Set;
  */
 public final class Submission {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submission.class);
-    /** How far before the newest indexed message start-up looks for spooled messages the index lacks. */
-    static final Duration RECOVERY_WINDOW = Duration.ofMinutes(10);
+    /** How long a request whose recipients are all suppressed waits for its index record (its only record). */
+    static final Duration SUPPRESSED_ONLY_WAIT = Duration.ofSeconds(10);
     private static final String CONTROL_PREFIX = "x-mailroom-";
+    static final int MAX_TAGS = 10;
+    static final int MAX_TAG_LENGTH = 100;
+    static final int MAX_INDEXED_SUBJECT = 1000;
+    /** Characters of tracked link URLs one message may keep (the index stores them for the click endpoint). */
+    static final int MAX_LINK_CHARACTERS = 500_000;
 
     /** What a tenant's suppression list says about some addresses. */
     public interface Suppressions {
@@ -138,7 +143,13 @@ public final class Submission {
         var stream = streamOf(block.values("X-Mailroom-Stream"));
         var tags = block.values("X-Mailroom-Tag").stream().flatMap(v -> java.util.Arrays.stream(v.split(",")))
                 .map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
-        var subject = block.values("Subject").stream().findFirst().orElse(null);
+        if (tags.size() > MAX_TAGS || tags.stream().anyMatch(t -> t.length() > MAX_TAG_LENGTH)) {
+            throw new SubmissionRefused(Kind.MALFORMED, "tags", "X-Mailroom-Tag names at most " + MAX_TAGS + " tags of up to "
+                    + MAX_TAG_LENGTH + " characters");
+        }
+        // the index shows the subject as written (encoded words and all), cut to what a list needs
+        var subject = block.values("Subject").stream().findFirst().map(v -> v.length() > MAX_INDEXED_SUBJECT ? v.substring(0, MAX_INDEXED_SUBJECT) : v)
+                .orElse(null);
         block.remove("Bcc");
         block.remove("Return-Path");
         block.fields().stream().map(HeaderBlock.Field::name).filter(n -> n.toLowerCase(Locale.ROOT).startsWith(CONTROL_PREFIX))
@@ -178,8 +189,8 @@ public final class Submission {
     }
 
     /** Cancels a scheduled message's recipients that have not been sent; only before its send_at. */
-    public MessageView cancel(Scope scope, String id) throws InterruptedException {
-        indexWriter.flush();
+    public synchronized MessageView cancel(Scope scope, String id) throws InterruptedException {
+        indexWriter.flush(Duration.ofSeconds(10));
         var message = index.find(scope, id).orElseThrow(() -> new NotFoundException("message", id));
         if (message.sendAt() == null || !message.sendAt().isAfter(clock.instant())) {
             throw new ConflictException(null, "message " + id + " is not scheduled for later (send_at), so it cannot be cancelled");
@@ -201,38 +212,41 @@ public final class Submission {
     }
 
     /**
-     * After a start: writes to the index every recently spooled message it lacks (the process
-     * may have stopped between the spool write and the index write). Returns how many were looked at.
+     * After a start: writes to the index every spooled message the index may lack (the process
+     * may have stopped between the spool write and the index write). Returns how many.
      */
-    public int recover() throws InterruptedException {
-        var from = index.newest().map(newest -> newest.minus(RECOVERY_WINDOW)).orElse(Instant.EPOCH);
-        var seen = new int[1];
+    public int recover() {
+        var count = new int[1];
         var batch = new ArrayList<MessageRecord>();
-        spool.acceptedSince(Ids.firstAt("msg", from), message -> {
+        spool.unrecorded(message -> {
             MessageNotes.decode(message.notes()).ifPresent(batch::add);
-            seen[0]++;
+            count[0]++;
             if (batch.size() >= 1000) {
                 restore(batch);
                 batch.clear();
             }
         });
         restore(batch);
-        return seen[0];
+        return count[0];
     }
 
     /** Writes recovered records; one the database refuses (its tenant is gone) must not stop a start. */
     private void restore(List<MessageRecord> records) {
+        var written = new ArrayList<String>();
         try {
             index.record(records);
+            records.forEach(record -> written.add(record.id()));
         } catch (RuntimeException e) {
             for (var record : records) {
                 try {
                     index.record(List.of(record));
+                    written.add(record.id());
                 } catch (RuntimeException refused) {
                     LOG.warn("spooled message {} cannot be written to the message index: {}", record.id(), refused.getMessage());
                 }
             }
         }
+        spool.markRecorded(written);
     }
 
     private Prepared prepare(Sender sender, SendRequest request) {
@@ -249,6 +263,10 @@ public final class Submission {
             html = tracked.html();
             text = tracked.text();
             links = tracked.links();
+            if (links.stream().mapToLong(link -> link.length() + 4).sum() > MAX_LINK_CHARACTERS) {
+                throw new SubmissionRefused(Kind.MALFORMED, "html", "the message has more tracked links than Mailroom keeps ("
+                        + MAX_LINK_CHARACTERS + " characters of URLs); mark some with data-mailroom-notrack");
+            }
         }
         var listUnsubscribe = sending.domain().stream().isBulk() ? decorations.listUnsubscribe(sending, id, recipients.size()) : List.<String>of();
         var draft = new Draft(request.from(), request.to(), request.cc(), request.replyTo(), request.subject(), text, html,
@@ -274,26 +292,30 @@ public final class Submission {
             throw new SubmissionRefused(Kind.MALFORMED, "to", "the message has " + recipients.size() + " recipients; at most "
                     + limits.maxRecipients() + " are allowed (sending.max_recipients)");
         }
-        var keys = signingKeys.of(sending.domain());
-        if (keys.isEmpty()) {
+        var dkimKeys = signingKeys.of(sending.domain());
+        if (dkimKeys.isEmpty()) {
             throw new SubmissionRefused(Kind.DOMAIN_NOT_VERIFIED, "from", sending.domain().name() + " has no active DKIM key");
         }
         var signed = new ByteArrayOutputStream(unsigned.length + 1200);
-        signer.sign(unsigned, keys).forEach(field -> signed.writeBytes(field.getBytes(StandardCharsets.US_ASCII)));
+        signer.sign(unsigned, dkimKeys).forEach(field -> signed.writeBytes(field.getBytes(StandardCharsets.US_ASCII)));
         signed.writeBytes(unsigned);
         var body = signed.toByteArray();
         if (body.length > limits.maxMessageBytes()) {
             throw new SubmissionRefused(Kind.TOO_LARGE, null, "the message is " + body.length + " bytes once composed and signed; at most "
                     + limits.maxMessageBytes() + " are accepted (sending.max_message_bytes)");
         }
-        var suppressed = suppressions.suppressedAmong(sending.tenant().id(), sending.domain().id(), recipients);
+        var keys = new ArrayList<String>(recipients.size());
+        for (var recipient : recipients) {
+            keys.add(recipientKey(recipient));
+        }
+        var suppressed = suppressions.suppressedAmong(sending.tenant().id(), sending.domain().id(), keys);
         var spoolRecipients = new ArrayList<String>();
         var spoolIndexOf = new LinkedHashMap<String, Integer>();
         var records = new ArrayList<MessageRecord.Recipient>();
         var outcomes = new ArrayList<Receipt.Outcome>();
         for (int position = 0; position < recipients.size(); position++) {
             var email = recipients.get(position);
-            var key = email.toLowerCase(Locale.ROOT);
+            var key = keys.get(position);
             if (suppressed.contains(key)) {
                 records.add(new MessageRecord.Recipient(position, null, email, RecipientStatus.SUPPRESSED, "on the suppression list"));
                 outcomes.add(new Receipt.Outcome(email, "suppressed", "on the suppression list"));
@@ -335,14 +357,15 @@ public final class Submission {
             taken.forEach(message -> caps.giveBack(message.sending().tenant(), message.spooledRecipients()));
             throw e;
         }
-        indexWriter.add(prepared.stream().map(Prepared::record).toList());
-        if (prepared.stream().anyMatch(message -> message.spooled() == null)) {
+        try {
+            indexWriter.add(prepared.stream().map(Prepared::record).toList());
             // a fully suppressed message exists only in the index: make it durable before answering
-            try {
-                indexWriter.flush();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (prepared.stream().anyMatch(message -> message.spooled() == null) && !indexWriter.flush(SUPPRESSED_ONLY_WAIT)) {
+                throw new IllegalStateException("the database did not take the record of a fully suppressed message in time");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording accepted messages", e);
         }
         return prepared.stream().map(Prepared::receipt).toList();
     }
@@ -360,21 +383,31 @@ public final class Submission {
         return result;
     }
 
+    /**
+     * How a recipient is compared (suppressions, duplicates): lower case, the domain in its
+     * ASCII form, as the suppression list stores addresses; {@code Bob@Bücher.example} and
+     * {@code bob@xn--bcher-kva.example} are one recipient.
+     */
+    private static String recipientKey(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            throw new SubmissionRefused(Kind.MALFORMED, "to", "'" + email + "' is not an email address");
+        }
+        try {
+            return email.substring(0, at).toLowerCase(Locale.ROOT) + "@" + dev.mailroom.dns.DomainNames.normalise(email.substring(at + 1));
+        } catch (dev.mailroom.dns.InvalidDomainNameException e) {
+            throw new SubmissionRefused(Kind.MALFORMED, "to", "the domain of '" + email + "' " + e.getMessage());
+        }
+    }
+
     private static EmailAddress singleMailbox(List<String> fromValues) {
         if (fromValues.size() != 1) {
             throw new SubmissionRefused(Kind.MALFORMED, "from", "the message needs exactly one From header field, it has " + fromValues.size());
         }
-        var value = fromValues.get(0);
-        int open = value.lastIndexOf('<');
-        int close = value.lastIndexOf('>');
-        var address = open >= 0 && close > open ? value.substring(open + 1, close) : value.replaceAll("\\([^)]*\\)", "");
-        if (address.contains(",")) {
-            throw new SubmissionRefused(Kind.MALFORMED, "from", "the From header must name one mailbox");
-        }
         try {
-            return EmailAddress.parse(address.strip());
+            return EmailAddress.fromHeader(fromValues.get(0));
         } catch (IllegalArgumentException e) {
-            throw new SubmissionRefused(Kind.MALFORMED, "from", "the From header is not a mailbox: " + e.getMessage());
+            throw new SubmissionRefused(Kind.MALFORMED, "from", "the From field " + e.getMessage());
         }
     }
 

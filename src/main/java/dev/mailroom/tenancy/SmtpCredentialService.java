@@ -33,7 +33,9 @@ public final class SmtpCredentialService {
         var id = ids.next("smtp");
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (networks != null) {
-            var credential = new SmtpCredential(id, tenantId, null, canonical(networks), restriction, now);
+            var canonical = canonical(networks);
+            refuseOverlaps(tenantId, canonical);
+            var credential = new SmtpCredential(id, tenantId, null, canonical, restriction, now);
             credentials.insert(credential, null);
             return new CreatedCredential(credential, null);
         }
@@ -83,6 +85,25 @@ public final class SmtpCredentialService {
 
     public void delete(Scope scope, String id) {
         credentials.delete(credentials.find(scope, id).orElseThrow(() -> new NotFoundException("smtp credential", id)));
+    }
+
+    /**
+     * A network may serve one tenant only: overlapping another tenant's network would let one
+     * tenant's hosts submit as the other, or make the other's hosts ambiguous.
+     */
+    private void refuseOverlaps(String tenantId, List<String> networks) {
+        var errors = new ArrayList<FieldError>();
+        var others = credentials.withNetworks().stream().filter(c -> !c.tenantId().equals(tenantId))
+                .flatMap(c -> c.networks().stream()).map(Network::parse).toList();
+        for (int i = 0; i < networks.size(); i++) {
+            var network = Network.parse(networks.get(i));
+            if (others.stream().anyMatch(other -> other.contains(network.address()) || network.contains(other.address()))) {
+                errors.add(new FieldError("networks[" + i + "]", networks.get(i) + " overlaps a network that another tenant submits from"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
     }
 
     private static List<String> canonical(List<String> networks) {

@@ -165,4 +165,17 @@ class SpoolTest {
             assertThat(seen).containsExactly("msg_b", "msg_c");
         }
     }
+
+    @Test
+    void remembersWhichMessagesAreNotRecordedYetAcrossARestart() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            spool.appendAll(List.of(message("msg_a", "r@example.net"), message("msg_b", "r@example.net"), message("msg_c", "r@example.net")));
+            spool.markRecorded(List.of("msg_b"));
+        }
+        try (var spool = Spool.open(dir)) {
+            var left = new ArrayList<String>();
+            spool.unrecorded(m -> left.add(m.id()));
+            assertThat(left).containsExactly("msg_a", "msg_c");
+        }
+    }
 }

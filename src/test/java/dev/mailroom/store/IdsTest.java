@@ -28,13 +28,4 @@ class IdsTest {
         var first = frozen.next("t");
         assertThat(frozen.next("t")).isGreaterThan(first);
     }
-
-    @Test
-    void firstAtIsALowerBoundForThatMomentAndAfter() {
-        var at = Instant.parse("2026-01-01T00:00:00.005Z");
-        var bound = Ids.firstAt("msg", at);
-        assertThat(new Ids(Clock.fixed(at, ZoneOffset.UTC)).next("msg")).isGreaterThanOrEqualTo(bound);
-        assertThat(new Ids(Clock.fixed(at.plusMillis(1), ZoneOffset.UTC)).next("msg")).isGreaterThan(bound);
-        assertThat(new Ids(Clock.fixed(at.minusMillis(1), ZoneOffset.UTC)).next("msg")).isLessThan(bound);
-    }
 }

@@ -70,4 +70,18 @@ class SmtpCredentialServiceTest {
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("networks[1]"));
         assertThat(fixture.credentials.list(Scope.AGENCY, null, 10).data()).isEmpty();
     }
+
+    @Test
+    void aNetworkServesOneTenantAndTheMostSpecificCredentialWins() throws Exception {
+        var other = fixture.tenants.create("B", Map.of());
+        var wide = fixture.credentials.create(Scope.AGENCY, tenant.id(), null, List.of("203.0.113.0/24")).credential();
+        var narrow = fixture.credentials.create(Scope.AGENCY, tenant.id(), null, List.of("203.0.113.8/29")).credential();
+        assertThatThrownBy(() -> fixture.credentials.create(Scope.AGENCY, other.id(), null, List.of("198.51.100.0/24", "203.0.113.9/32")))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("networks[1]"));
+        assertThatThrownBy(() -> fixture.credentials.create(Scope.AGENCY, other.id(), null, List.of("203.0.0.0/16")))
+                .isInstanceOf(ValidationException.class);
+        assertThat(fixture.credentials.forAddress(java.net.InetAddress.getByName("203.0.113.9"))).contains(narrow);
+        assertThat(fixture.credentials.forAddress(java.net.InetAddress.getByName("203.0.113.200"))).contains(wide);
+        assertThat(fixture.credentials.forAddress(java.net.InetAddress.getByName("192.0.2.1"))).isEmpty();
+    }
 }
