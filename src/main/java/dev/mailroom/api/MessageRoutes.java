@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 /** {@code /v1/messages}: sending, one message or a batch, and reading a message's state. */
 final class MessageRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageRoutes.class);
     static final int MAX_BATCH = 500;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private final Submission submission;
@@ -131,7 +132,12 @@ final class MessageRoutes {
                     idempotency.release(key.id(), idempotencyKey);
                     throw e;
                 }
-                idempotency.complete(key.id(), idempotencyKey, 202, answer);
+                try {
+                    idempotency.complete(key.id(), idempotencyKey, 202, answer);
+                } catch (RuntimeException e) {
+                    // the mail is accepted: the answer stands; a retry after the claim's lease may send again
+                    LOG.warn("could not keep the answer for Idempotency-Key '{}'", idempotencyKey, e);
+                }
             }
         }
     }

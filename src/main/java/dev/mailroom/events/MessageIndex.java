@@ -85,18 +85,29 @@ public final class MessageIndex {
                 .map(message -> withRecipients(h, message)));
     }
 
-    /** Marks the given recipients cancelled and announces it. */
+    /** The recipients of a message with their positions and spool indexes (null: suppressed). */
+    public List<MessageRecord.Recipient> recipientsOf(String messageId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT position, spool_index, email, status, reason FROM message_recipients "
+                        + "WHERE message_id = :id ORDER BY position")
+                .bind("id", messageId)
+                .map((rs, ctx) -> new MessageRecord.Recipient(rs.getInt("position"), (Integer) rs.getObject("spool_index"), rs.getString("email"),
+                        RecipientStatus.valueOf(rs.getString("status")), rs.getString("reason")))
+                .list());
+    }
+
+    /** Marks the given recipients cancelled, if still queued, and announces each one that changed. */
     public void cancel(MessageView message, List<Integer> positions, Instant at) {
         jdbi.useTransaction(h -> {
-            var update = h.prepareBatch("UPDATE message_recipients SET status = 'CANCELLED', updated_at = :at "
-                    + "WHERE message_id = :message AND position = :position");
             var announced = new ArrayList<EventLog.NewEvent>();
             for (int position : positions) {
-                update.bind("at", Rows.timestamp(at)).bind("message", message.id()).bind("position", position).add();
-                announced.add(new EventLog.NewEvent(message.tenantId(), "message.cancelled", message.id(),
-                        Map.of("message_id", message.id(), "email", message.recipients().get(position).email())));
+                int changed = h.createUpdate("UPDATE message_recipients SET status = 'CANCELLED', updated_at = :at "
+                                + "WHERE message_id = :message AND position = :position AND status = 'QUEUED'")
+                        .bind("at", Rows.timestamp(at)).bind("message", message.id()).bind("position", position).execute();
+                if (changed == 1) {
+                    announced.add(new EventLog.NewEvent(message.tenantId(), "message.cancelled", message.id(),
+                            Map.of("message_id", message.id(), "email", message.recipients().get(position).email())));
+                }
             }
-            update.execute();
             events.appendAll(h, announced);
         });
     }

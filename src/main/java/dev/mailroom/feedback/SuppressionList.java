@@ -34,6 +34,10 @@ public final class SuppressionList {
     private static final String EVERY_DOMAIN = "";
     static final int CACHED_MAX = 200_000;
     static final Duration CACHE_LIFETIME = Duration.ofMinutes(1);
+    /** Tenants whose lists are held at once; past it the cache starts again. */
+    static final int CACHED_TENANTS = 1000;
+    /** Counts changes, so that a load that began before a change never stores what it read. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final Jdbi jdbi;
     private final Ids ids;
@@ -74,7 +78,7 @@ public final class SuppressionList {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
                     .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
                     .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute());
-            cache.remove(tenantId);
+            forget(tenantId);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // added meanwhile by someone else: theirs stands
             return find(tenantId, scopeColumn, normalised).map(s -> new Added(s, false)).orElseThrow(() -> e);
@@ -94,7 +98,7 @@ public final class SuppressionList {
                 .filter(s -> scope.coversTenant(s.tenantId()))
                 .orElseThrow(() -> new NotFoundException("suppression", id));
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM suppressions WHERE id = :id").bind("id", entry.id()).execute());
-        cache.remove(entry.tenantId());
+        forget(entry.tenantId());
     }
 
     /** Which of {@code emails} (lower-cased) the tenant must not send to from {@code domainId}. */
@@ -130,6 +134,7 @@ public final class SuppressionList {
         if (entry != null && now.isBefore(entry.expires())) {
             return entry.entries() == null ? null : entry;
         }
+        long before = generation.get();
         var loaded = jdbi.withHandle(h -> {
             var rows = h.createQuery("SELECT domain_scope, email FROM suppressions WHERE tenant_id = :tenant")
                     .bind("tenant", tenantId).setMaxRows(CACHED_MAX + 1)
@@ -137,8 +142,18 @@ public final class SuppressionList {
             return rows.size() > CACHED_MAX ? null : Set.copyOf(rows);
         });
         var fresh = new Cached(loaded, now.plus(CACHE_LIFETIME));
-        cache.put(tenantId, fresh);
+        if (cache.size() >= CACHED_TENANTS) {
+            cache.clear();
+        }
+        if (generation.get() == before) {
+            cache.put(tenantId, fresh);
+        }
         return loaded == null ? null : fresh;
+    }
+
+    private void forget(String tenantId) {
+        generation.incrementAndGet();
+        cache.remove(tenantId);
     }
 
     private record Cached(Set<String> entries, Instant expires) {}

@@ -162,6 +162,31 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
+     * Cancels the recipients of a message that are still queued, in one synced write; returns
+     * the indexes cancelled. The states are read on the committer thread, after every write
+     * committed before, so a recipient that has moved on meanwhile is left alone.
+     */
+    public List<Integer> cancelQueued(String messageId) {
+        var prefix = prefix(messageId);
+        var cancelled = new ArrayList<Integer>();
+        var value = state(RecipientState.CANCELLED, clock.millis());
+        committer.commit(batch -> {
+            cancelled.clear();
+            try (var iterator = db.newIterator(states)) {
+                for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
+                    if (stateOf(iterator.value()) == RecipientState.QUEUED) {
+                        batch.put(states, iterator.key(), value);
+                        cancelled.add(ByteBuffer.wrap(iterator.key(), prefix.length, Integer.BYTES).getInt());
+                    }
+                }
+            } catch (RocksDBException e) {
+                throw new SpoolException("cannot stage the cancellation of " + messageId, e);
+            }
+        }, 64);
+        return List.copyOf(cancelled);
+    }
+
+    /**
      * Removes every message whose recipients all finished before {@code cutoff}: its body,
      * envelope and states. Returns how many messages went.
      */

@@ -15,6 +15,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  */
 public final class IdempotencyKeys {
     public static final Duration LIFETIME = Duration.ofHours(24);
+    /** A claim whose request has not finished after this long is taken to be abandoned (its process died). */
+    static final Duration LEASE = Duration.ofMinutes(5);
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -54,7 +56,8 @@ public final class IdempotencyKeys {
                     continue; // released meanwhile: claim again
                 }
                 var stored = existing.get();
-                if (!stored.createdAt().isAfter(now.minus(LIFETIME))) {
+                boolean abandoned = stored.status() == null && !stored.createdAt().isAfter(now.minus(LEASE));
+                if (abandoned || !stored.createdAt().isAfter(now.minus(LIFETIME))) {
                     remove(apiKeyId, key, stored.createdAt());
                     continue;
                 }

@@ -45,8 +45,14 @@ final class SendPolicy {
         this.clock = clock;
     }
 
+    /** Entries kept per cache at most; past it the cache starts again (names asked about once, ever, must not pile up). */
+    static final int MAX_ENTRIES = 10_000;
+    /** Counts changes, so that a lookup that began before a change never stores what it read. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
     /** Drops what is remembered, after a change to domains or tenants. */
     void forget() {
+        generation.incrementAndGet();
         domainsByName.clear();
         tenantsById.clear();
     }
@@ -55,8 +61,14 @@ final class SendPolicy {
         var now = clock.instant();
         var entry = cache.get(key);
         if (entry == null || !now.isBefore(entry.expires())) {
+            long before = generation.get();
             entry = new Remembered<>(load.apply(key), now.plus(LIFETIME));
-            cache.put(key, entry);
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+            }
+            if (generation.get() == before) {
+                cache.put(key, entry);
+            }
         }
         return entry.value();
     }

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -20,8 +19,9 @@ final class SendingCaps {
     private final int defaultHourly;
     private final int defaultDaily;
     private final BiFunction<String, Instant, Long> acceptedSince;
-    private final Map<String, Counts> counts = new HashMap<>(); // guarded by this
+    private final Map<String, Counts> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** One tenant's counts, guarded by itself: tenants never wait for each other. */
     private static final class Counts {
         Instant hour;
         long inHour;
@@ -41,11 +41,23 @@ final class SendingCaps {
     }
 
     /** Counts {@code recipients} against the tenant's caps, or refuses them all, saying when to retry. */
-    synchronized void take(Tenant tenant, int recipients) {
+    void take(Tenant tenant, int recipients) {
         var now = clock.instant();
         var hour = now.truncatedTo(ChronoUnit.HOURS);
         var day = now.truncatedTo(ChronoUnit.DAYS);
-        var count = counts.computeIfAbsent(tenant.id(), id -> seeded(id, hour, day));
+        var count = counts.get(tenant.id());
+        if (count == null) {
+            // read outside any lock; should two requests seed at once, the first one's counts stand
+            var seeded = seeded(tenant.id(), hour, day);
+            count = counts.putIfAbsent(tenant.id(), seeded);
+            count = count == null ? seeded : count;
+        }
+        synchronized (count) {
+            takeFrom(count, tenant, recipients, hour, day);
+        }
+    }
+
+    private void takeFrom(Counts count, Tenant tenant, int recipients, Instant hour, Instant day) {
         if (!hour.equals(count.hour)) {
             count.hour = hour;
             count.inHour = 0;
@@ -67,11 +79,13 @@ final class SendingCaps {
     }
 
     /** Gives back what {@link #take} counted for mail that was not accepted after all. */
-    synchronized void giveBack(Tenant tenant, int recipients) {
+    void giveBack(Tenant tenant, int recipients) {
         var count = counts.get(tenant.id());
         if (count != null) {
-            count.inHour = Math.max(0, count.inHour - recipients);
-            count.inDay = Math.max(0, count.inDay - recipients);
+            synchronized (count) {
+                count.inHour = Math.max(0, count.inHour - recipients);
+                count.inDay = Math.max(0, count.inDay - recipients);
+            }
         }
     }
 

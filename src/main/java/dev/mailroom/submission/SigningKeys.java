@@ -19,21 +19,28 @@ final class SigningKeys {
     private final DomainService domains;
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     private record Entry(List<SigningKey> keys, Instant expires) {}
 
     SigningKeys(DomainService domains, Clock clock) {
         this.domains = domains;
         this.clock = clock;
-        domains.onChange(cache::clear);
+        domains.onChange(() -> {
+            generation.incrementAndGet();
+            cache.clear();
+        });
     }
 
     List<SigningKey> of(Domain domain) {
         var now = clock.instant();
         var entry = cache.get(domain.id());
         if (entry == null || !now.isBefore(entry.expires())) {
+            long before = generation.get();
             entry = new Entry(domains.signingKeys(domain), now.plus(LIFETIME));
-            cache.put(domain.id(), entry);
+            if (generation.get() == before) {
+                cache.put(domain.id(), entry); // not when keys changed while these were read
+            }
         }
         return entry.keys();
     }

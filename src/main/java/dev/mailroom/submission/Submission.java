@@ -10,7 +10,6 @@ import dev.mailroom.message.Draft;
 import dev.mailroom.message.EmailAddress;
 import dev.mailroom.message.HeaderBlock;
 import dev.mailroom.message.MimeComposer;
-import dev.mailroom.spool.RecipientState;
 import dev.mailroom.spool.Spool;
 import dev.mailroom.spool.SpooledMessage;
 import dev.mailroom.store.Ids;
@@ -27,7 +26,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -195,16 +193,12 @@ public final class Submission {
         if (message.sendAt() == null || !message.sendAt().isAfter(clock.instant())) {
             throw new ConflictException(null, "message " + id + " is not scheduled for later (send_at), so it cannot be cancelled");
         }
-        var spooled = spool.read(id).orElseThrow(() -> new ConflictException(null, "message " + id + " is no longer in the spool"));
-        var states = spool.states(id);
+        var cancelled = new java.util.HashSet<>(spool.cancelQueued(id));
         var positions = new ArrayList<Integer>();
-        var recipients = message.recipients();
-        var spoolIndexes = spoolIndexes(recipients, spooled.recipients());
-        for (int position = 0; position < recipients.size(); position++) {
-            Integer spoolIndex = spoolIndexes.get(position);
-            if (spoolIndex != null && recipients.get(position).status() == RecipientStatus.QUEUED && states.get(spoolIndex) == RecipientState.QUEUED) {
-                spool.setState(id, spoolIndex, RecipientState.CANCELLED);
-                positions.add(position);
+        var recipients = index.recipientsOf(id);
+        for (var recipient : recipients) {
+            if (recipient.spoolIndex() != null && cancelled.contains(recipient.spoolIndex())) {
+                positions.add(recipient.position());
             }
         }
         index.cancel(message, positions, now());
@@ -368,19 +362,6 @@ public final class Submission {
             throw new IllegalStateException("interrupted while recording accepted messages", e);
         }
         return prepared.stream().map(Prepared::receipt).toList();
-    }
-
-    /** For each recipient position, its index in the spool (null when it was suppressed). */
-    private static Map<Integer, Integer> spoolIndexes(List<MessageView.RecipientView> recipients, List<String> spooled) {
-        var byAddress = new HashMap<String, Integer>();
-        for (int i = 0; i < spooled.size(); i++) {
-            byAddress.putIfAbsent(spooled.get(i).toLowerCase(Locale.ROOT), i);
-        }
-        var result = new HashMap<Integer, Integer>();
-        for (int position = 0; position < recipients.size(); position++) {
-            result.put(position, byAddress.get(recipients.get(position).email().toLowerCase(Locale.ROOT)));
-        }
-        return result;
     }
 
     /**
