@@ -56,6 +56,11 @@ public final class ApiServer implements AutoCloseable {
             JsonNode openApi, ObjectMapper json) {
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
+        // stop gracefully: requests in progress (a message being spooled) finish before the server goes
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(10_000);
+            server.insertHandler(new org.eclipse.jetty.server.handler.GracefulHandler());
+        });
         config.http.maxRequestSize = settings.maxRequestBytes();
         config.concurrency.useVirtualThreads = true;
         config.startup.showJavalinBanner = false;

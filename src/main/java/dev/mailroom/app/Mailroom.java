@@ -217,9 +217,15 @@ public final class Mailroom implements AutoCloseable {
         if (dns != null) {
             dns.close();
         }
+        // the front ends first, waiting for what they are handling; then what they wrote to
         smtp.close();
         api.close();
         housekeeping.shutdownNow();
+        try {
+            housekeeping.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         gcMetrics.close();
         indexWriter.close();
         spool.close();

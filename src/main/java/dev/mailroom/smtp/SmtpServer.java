@@ -33,6 +33,9 @@ public final class SmtpServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Semaphore connections;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> sessions = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close} waits for sessions still handing a message to their handler. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
     private volatile boolean closed;
 
     /**
@@ -125,7 +128,8 @@ public final class SmtpServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 var socket = listener.accept();
-                Thread.ofVirtual().name("smtp-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
+                sessions.add(Thread.ofVirtual().name("smtp-" + socket.getRemoteSocketAddress()).start(() -> serve(socket)));
+                sessions.removeIf(thread -> !thread.isAlive());
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     LOG.warn("SMTP accept: {}", e.toString());
@@ -171,6 +175,20 @@ public final class SmtpServer implements AutoCloseable {
                 socket.close();
             } catch (IOException e) {
                 LOG.debug("closing an SMTP connection", e);
+            }
+        }
+        // a session inside its handler (spooling a message) finishes that before it notices; wait for it,
+        // so whoever closes the server next may close what the handlers use
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (var session : sessions) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    session.join(java.time.Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

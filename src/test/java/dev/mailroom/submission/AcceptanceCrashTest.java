@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a Mailroom process while 16 clients send through the API: after a restart every
- * message that got a 202 is in the spool and in the message index, and nothing of the refused
- * requests (From an unverified domain) is in the spool.
+ * kill -9 of a Mailroom process while 8 clients send through the API and 8 over SMTP: after a
+ * restart every message that got a 202 or 250 is in the spool and in the message index, and
+ * nothing of the refused ones (From an unverified domain) is in the spool.
  */
 class AcceptanceCrashTest {
     private static final String KEY = "crash-test-admin-key-0123456789";
@@ -62,12 +62,18 @@ class AcceptanceCrashTest {
             knot.publish(lines);
             assertThat(post(base + "/v1/domains/" + domain.path("id").asText() + "/verify", "").path("status").asText()).isEqualTo("verified");
             post(base + "/v1/domains", "{\"tenant_id\":\"" + tenant + "\",\"name\":\"new.clienta.example\",\"setup\":\"txt\"}");
+            post(base + "/v1/smtp-credentials", "{\"tenant_id\":\"" + tenant + "\",\"networks\":[\"127.0.0.0/8\"]}");
+            int smtpPort = smtpPort();
 
             Set<String> acked = ConcurrentHashMap.newKeySet();
+            var ackedOverSmtp = new AtomicInteger();
             var refused = new AtomicInteger();
             var sent = new AtomicInteger();
             try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int c = 0; c < 16; c++) {
+                for (int c = 0; c < 8; c++) {
+                    clients.submit(() -> smtpClient(smtpPort, sent, acked, ackedOverSmtp, refused));
+                }
+                for (int c = 0; c < 8; c++) {
                     clients.submit(() -> {
                         while (true) {
                             int n = sent.incrementAndGet();
@@ -94,6 +100,7 @@ class AcceptanceCrashTest {
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
             assertThat(acked).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+            assertThat(ackedOverSmtp.get()).isPositive();
             assertThat(refused.get()).isPositive();
 
             var restarted = start(env, base);
@@ -118,11 +125,56 @@ class AcceptanceCrashTest {
                 });
                 assertThat(spooled).containsAll(acked);
                 assertThat(fromRefused.get()).isZero();
-                System.out.printf("acceptance crash test: %d requests sent, %d acknowledged (202) before kill -9, %d refused (422); "
+                System.out.printf("acceptance crash test: %d messages sent (HTTP and SMTP), %d acknowledged (%d by 250, the rest by 202) "
+                        + "before kill -9, %d refused (422 / 550); "
                         + "after restart %d of the acknowledged in the spool and %d in the index, %d spooled in all "
                         + "(the rest were written but not yet answered), 0 from refused requests%n",
-                        sent.get(), acked.size(), refused.get(), acked.stream().filter(spooled::contains).count(), indexed, spooled.size());
+                        sent.get(), acked.size(), ackedOverSmtp.get(), refused.get(), acked.stream().filter(spooled::contains).count(), indexed, spooled.size());
             }
+        }
+    }
+
+    /** The submission port the server logged (it listens on a free port). */
+    private int smtpPort() throws Exception {
+        var matcher = java.util.regex.Pattern.compile("SMTP submission on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(dir.resolve("server.log")));
+        assertThat(matcher.find()).isTrue();
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    /** Sends over plain SMTP from a network credential's network until the server dies; 250s carry the message id. */
+    private static Object smtpClient(int port, AtomicInteger sent, Set<String> acked, AtomicInteger ackedOverSmtp, AtomicInteger refused) {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            in.readLine();
+            out.write("EHLO crash.clienta.example\r\n".getBytes(StandardCharsets.US_ASCII));
+            String line;
+            while ((line = in.readLine()) != null && line.startsWith("250-")) {
+                // capabilities
+            }
+            var queued = java.util.regex.Pattern.compile("^250 2\\.0\\.0 .*queued as (msg_[0-9a-z]+)");
+            while (true) {
+                int n = sent.incrementAndGet();
+                var from = n % 10 == 0 ? "x@new.clienta.example" : "x@tx.clienta.example";
+                out.write(("MAIL FROM:<" + from + ">\r\nRCPT TO:<s" + n + "@example.net>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII));
+                in.readLine();
+                in.readLine();
+                in.readLine();
+                out.write(("From: <" + from + ">\r\nSubject: n" + n + "\r\n\r\nhello\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+                var reply = in.readLine();
+                if (reply == null) {
+                    return null;
+                }
+                var matcher = queued.matcher(reply);
+                if (matcher.find()) {
+                    acked.add(matcher.group(1));
+                    ackedOverSmtp.incrementAndGet();
+                } else if (reply.startsWith("550")) {
+                    refused.incrementAndGet();
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null; // the server is gone
         }
     }
 
