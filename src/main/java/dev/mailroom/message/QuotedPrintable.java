@@ -18,17 +18,22 @@ final class QuotedPrintable {
             for (int i = 0; i < bytes.length; i++) {
                 int b = bytes[i] & 0xff;
                 boolean last = i == bytes.length - 1;
-                // white space at the end of a line and '=' must be encoded, as must anything outside printable ASCII
+                // white space at the end of a line and '=' must be encoded, as must anything outside printable ASCII;
                 // a dot opening a line is encoded too, so no transport's dot handling can touch it
-                boolean dotOpeningLine = b == '.' && lineLength == 0;
-                boolean literal = (b >= 33 && b <= 126 && b != '=' && !dotOpeningLine) || ((b == ' ' || b == '\t') && !last);
-                var piece = literal ? String.valueOf((char) b) : "=" + HEX[b >> 4] + HEX[b & 15];
-                if (lineLength + piece.length() > LINE - 1) {
+                boolean plain = (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !last);
+                boolean literal = plain && !(b == '.' && lineLength == 0);
+                if (lineLength + (literal ? 1 : 3) > LINE - 1) {
                     out.append("=\r\n");
                     lineLength = 0;
+                    literal = plain && b != '.';
                 }
-                out.append(piece);
-                lineLength += piece.length();
+                if (literal) {
+                    out.append((char) b);
+                    lineLength++;
+                } else {
+                    out.append('=').append(HEX[b >> 4]).append(HEX[b & 15]);
+                    lineLength += 3;
+                }
             }
             if (l < lines.length - 1) {
                 out.append("\r\n");

@@ -38,10 +38,41 @@ public final class ApiKeyService {
     /** A new key and its secret, which is not stored and cannot be shown again. */
     public record CreatedKey(ApiKey key, String secret) {}
 
+    /**
+     * How long a key that authenticated is taken from memory: every request looking its row up
+     * again would cost more than the work of many. A revocation through this node counts at once;
+     * through another node, within this time.
+     */
+    static final java.time.Duration REMEMBERED = java.time.Duration.ofSeconds(5);
+    private static final int MAX_REMEMBERED = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
+
+    private record Remembered(ApiKey key, java.time.Instant expires) {}
+
     public Optional<ApiKey> authenticate(String presented) {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
         }
+        // remembered by the secret's hash, never by the secret itself
+        var hash = Secrets.hash(presented);
+        var now = clock.instant();
+        var known = remembered.get(hash);
+        if (known != null && now.isBefore(known.expires())) {
+            return Optional.of(known.key());
+        }
+        long before = revocations.get();
+        var found = lookUp(presented);
+        if (found.isPresent() && revocations.get() == before) {
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
+            }
+            remembered.put(hash, new Remembered(found.get(), now.plus(REMEMBERED)));
+        }
+        return found;
+    }
+
+    private Optional<ApiKey> lookUp(String presented) {
         var issued = keyIdOf(presented).flatMap(keys::findForAuthentication).filter(stored -> !stored.key().bootstrap());
         if (issued.isPresent()) {
             return issued.filter(stored -> Secrets.matches(presented, stored.secretHash())).map(ApiKeyRepository.StoredKey::key);
@@ -120,6 +151,8 @@ public final class ApiKeyService {
             throw new ConflictException(null, "a key cannot revoke itself; use another key with manage permission");
         }
         keys.delete(key);
+        revocations.incrementAndGet();
+        remembered.clear();
     }
 
     private CreatedKey issue(String tenantId, List<String> domainIds, Set<Permission> permissions) {

@@ -1,6 +1,7 @@
 package dev.mailroom.bench;
 
 import dev.mailroom.api.TestServer;
+import dev.mailroom.store.TestDatabase;
 import dev.mailroom.submission.SendingFixture;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import javax.net.ssl.X509TrustManager;
  * connection, then one message after another, pipelined MAIL/RCPT/DATA) or over HTTP
  * (POST /v1/messages), against an in-process Mailroom with a verified domain (knotd as its DNS),
  * 4 KB messages signed with RSA-2048 and Ed25519 and synced to the spool before each answer.
- * Usage: AcceptanceLoad smtp|http CONNECTIONS SECONDS (see bench/accept.sh).
+ * Usage: AcceptanceLoad smtp|http CONNECTIONS SECONDS [h2|postgres] (see bench/accept.sh); postgres
+ * uses a fresh schema in MAILROOM_TEST_POSTGRES_URL.
  */
 public final class AcceptanceLoad {
     private static final String FROM = "shop@tx.clienta.example";
@@ -41,7 +43,8 @@ public final class AcceptanceLoad {
         int connections = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         var dir = Files.createTempDirectory("mailroom-bench");
-        try (var fixture = SendingFixture.start(dir, null, 0, Map.of("MAILROOM_SMTP_SUBMISSION_MAX_CONNECTIONS", "1000"))) {
+        var database = args.length > 3 && args[3].equals("postgres") ? TestDatabase.POSTGRES.create() : null;
+        try (var fixture = SendingFixture.start(dir, database, 0, Map.of("MAILROOM_SMTP_SUBMISSION_MAX_CONNECTIONS", "1000"))) {
             var tenant = fixture.createTenant("Bench");
             fixture.verifiedDomain(tenant, "tx.clienta.example", "transactional");
             var server = fixture.server();
@@ -56,8 +59,13 @@ public final class AcceptanceLoad {
             long count = run(worker, connections, seconds, latencies);
             double elapsed = (System.nanoTime() - started) / 1e9;
             var all = latencies.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
-            System.out.printf("%s: %d connections, %d messages in %.1f s = %.0f messages/s; latency p50 %.2f ms, p99 %.2f ms%n", mode, connections,
-                    count, elapsed, count / elapsed, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6);
+            System.out.printf("%s (%s): %d connections, %d messages in %.1f s = %.0f messages/s; latency p50 %.2f ms, p99 %.2f ms%n", mode,
+                    database == null ? "H2" : "PostgreSQL", connections, count, elapsed, count / elapsed, all[all.length / 2] / 1e6,
+                    all[(int) (all.length * 0.99)] / 1e6);
+        } finally {
+            if (database != null) {
+                database.close();
+            }
         }
     }
 
