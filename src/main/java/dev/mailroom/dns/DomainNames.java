@@ -20,6 +20,23 @@ public final class DomainNames {
         if (input == null || input.isBlank()) {
             throw new InvalidDomainNameException("is empty");
         }
+        // the same few names (senders' domains, big mailbox providers) come by on every message
+        var known = NORMALISED.get(input);
+        if (known != null) {
+            return known;
+        }
+        var result = checkedAsciiName(input);
+        if (NORMALISED.size() >= NORMALISED_MAX) {
+            NORMALISED.clear();
+        }
+        NORMALISED.put(input, result);
+        return result;
+    }
+
+    private static final int NORMALISED_MAX = 10_000;
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> NORMALISED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String checkedAsciiName(String input) {
         var name = input.strip();
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
