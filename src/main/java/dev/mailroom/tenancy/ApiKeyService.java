@@ -119,6 +119,7 @@ public final class ApiKeyService {
      * secret so that the caller can print it, this once.
      */
     public Optional<String> bootstrap(String configuredKey) {
+        forgetRemembered(); // the admin key may change or go
         if (configuredKey != null && !configuredKey.isEmpty()) {
             adminKey = configuredKey;
             if (keys.findForAuthentication(BOOTSTRAP_ID).isEmpty()) {
@@ -151,6 +152,10 @@ public final class ApiKeyService {
             throw new ConflictException(null, "a key cannot revoke itself; use another key with manage permission");
         }
         keys.delete(key);
+        forgetRemembered();
+    }
+
+    private void forgetRemembered() {
         revocations.incrementAndGet();
         remembered.clear();
     }
