@@ -147,6 +147,10 @@ public final class ApiServer implements AutoCloseable {
             case MALFORMED -> Problem.of(422, "invalid-input", "Invalid input", e.getMessage()).withErrors(errors);
             case TENANT_NOT_SENDING -> Problem.of(403, "tenant-not-sending", "Tenant not sending", e.getMessage());
             case TOO_LARGE -> Problem.of(413, "message-too-large", "Message too large", e.getMessage());
+            case BUSY -> {
+                ctx.header("Retry-After", "5");
+                yield Problem.of(503, "busy", "Service busy", e.getMessage());
+            }
             case CAP_REACHED -> {
                 long seconds = Math.max(1, java.time.Duration.between(clock.instant(), e.retryAt()).toSeconds() + 1);
                 ctx.header("Retry-After", Long.toString(seconds));

@@ -159,7 +159,12 @@ public final class Mailroom implements AutoCloseable {
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
                     new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,
                     new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
-            LOG.info("Spool: {} messages written to the message index after the last stop", submission.recover());
+            try {
+                LOG.info("Spool: {} messages handed to the message index after the last stop", submission.recover());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting", e);
+            }
             var idempotency = new IdempotencyKeys(jdbi, clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 

@@ -17,19 +17,22 @@ import org.slf4j.LoggerFactory;
  * spool is what makes a message accepted, and one transaction for everything that arrived
  * meanwhile keeps the database from capping acceptance. Until its batch is written, a message
  * is still found here ({@link #unwritten}). A database that is down is waited for, batch by
- * batch, for as long as it takes; when the queue is full, {@link #add} waits too, so a slow
- * database slows acceptance rather than filling the heap. After each write, {@code onWritten}
- * hears the ids (the spool then stops holding them for recovery).
+ * batch, for as long as it takes. Room in the queue is {@link #reserve reserved} before a
+ * message is spooled, so a slow database slows acceptance (or refuses it for a while) rather
+ * than filling the heap, and nothing waits once a message is accepted. After each write,
+ * {@code onWritten} hears the ids (the spool then stops holding them for recovery).
  */
 public final class MessageIndexWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageIndexWriter.class);
     static final int MAX_BATCH = 2000;
+    /** Records waiting to be written at most: room for them is reserved before their message is spooled. */
     static final int CAPACITY = 50_000;
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private final MessageIndex index;
     private final Consumer<List<String>> onWritten;
-    private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(CAPACITY);
     private final ConcurrentHashMap<String, MessageRecord> unwritten = new ConcurrentHashMap<>();
     private final Thread thread;
     private long added; // guarded by this
@@ -42,18 +45,34 @@ public final class MessageIndexWriter implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("message-index").start(this::run);
     }
 
-    /** Queues records for writing; waits while the queue is full. */
-    public void add(List<MessageRecord> records) throws InterruptedException {
+    /** Reserves room for {@code count} records, waiting at most {@code timeout}; false when there was none. */
+    public boolean reserve(int count, Duration timeout) throws InterruptedException {
+        return room.tryAcquire(count, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Gives back room reserved for records that will not come. */
+    public void unreserve(int count) {
+        room.release(count);
+    }
+
+    /** Queues records for which room was {@link #reserve reserved}; never waits. */
+    public void add(List<MessageRecord> records) {
         if (closing) {
             throw new IllegalStateException("the message index writer is closed");
         }
-        for (var record : records) {
-            unwritten.put(record.id(), record);
-            queue.put(record);
-        }
         synchronized (this) {
+            for (var record : records) {
+                unwritten.put(record.id(), record);
+                queue.add(record);
+            }
             added += records.size();
         }
+    }
+
+    /** Queues records, waiting for room as long as it takes (for start-up, before anything is accepted). */
+    public void addWaiting(List<MessageRecord> records) throws InterruptedException {
+        room.acquire(records.size());
+        add(records);
     }
 
     /** A message accepted but not in the database yet. */
@@ -103,6 +122,7 @@ public final class MessageIndexWriter implements AutoCloseable {
                 return;
             } finally {
                 batch.forEach(record -> unwritten.remove(record.id(), record));
+                room.release(batch.size());
                 synchronized (this) {
                     written += batch.size();
                     notifyAll();
@@ -118,21 +138,27 @@ public final class MessageIndexWriter implements AutoCloseable {
      * records refused that way are given up, logged.
      */
     private void write(List<MessageRecord> batch) throws InterruptedException {
+        if (tryWrite(batch)) {
+            announce(batch);
+        }
+    }
+
+    /** True once the batch is in the database; false when given up (records refused, or stopping). */
+    private boolean tryWrite(List<MessageRecord> batch) throws InterruptedException {
         var backoff = Duration.ofMillis(100);
         while (true) {
             try {
                 index.record(batch);
-                announce(batch);
-                return;
+                return true;
             } catch (RuntimeException e) {
                 if (refusesData(e)) {
                     writeOneByOne(batch);
-                    return;
+                    return false;
                 }
                 if (closing) {
                     LOG.warn("writing {} accepted messages to the database failed while stopping; they are written at the next start",
                             batch.size(), e);
-                    return;
+                    return false;
                 }
                 LOG.warn("writing {} accepted messages to the database failed; retrying in {} ms", batch.size(), backoff.toMillis(), e);
                 Thread.sleep(backoff.toMillis());
@@ -149,8 +175,9 @@ public final class MessageIndexWriter implements AutoCloseable {
                 written.add(record);
             } catch (RuntimeException e) {
                 if (!refusesData(e)) {
-                    write(List.of(record)); // the database went away meanwhile: wait for it
-                    written.add(record);
+                    if (tryWrite(List.of(record))) { // the database went away meanwhile: wait for it
+                        written.add(record);
+                    }
                     continue;
                 }
                 LOG.error("message {} is spooled and will be delivered, but the database refuses its record, so the API cannot show it",

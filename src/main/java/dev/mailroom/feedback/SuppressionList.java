@@ -145,8 +145,9 @@ public final class SuppressionList {
         if (cache.size() >= CACHED_TENANTS) {
             cache.clear();
         }
-        if (generation.get() == before) {
-            cache.put(tenantId, fresh);
+        cache.put(tenantId, fresh);
+        if (generation.get() != before) {
+            cache.remove(tenantId, fresh); // a change came while this was read: do not keep it
         }
         return loaded == null ? null : fresh;
     }

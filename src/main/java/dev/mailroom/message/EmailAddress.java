@@ -62,6 +62,7 @@ public record EmailAddress(String displayName, String address) {
         int depth = 0;
         boolean quoted = false;
         boolean bracket = false;
+        int angles = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (quoted) {
@@ -85,6 +86,12 @@ public record EmailAddress(String displayName, String address) {
                 if (c == '"') {
                     quoted = true;
                 } else if (c == '<') {
+                    if (++angles > 1) {
+                        throw new IllegalArgumentException("has more than one <address>; a From field here names one mailbox");
+                    }
+                    if (text.indexOf("@") >= 0 && !phraseQuotedAt(text)) {
+                        throw new IllegalArgumentException("has an address outside its <angle brackets>");
+                    }
                     bracket = true;
                 } else if (c == '>') {
                     bracket = false;
@@ -98,6 +105,22 @@ public record EmailAddress(String displayName, String address) {
             throw new IllegalArgumentException("has an unclosed quote, comment or angle bracket");
         }
         return parse(text.toString().strip());
+    }
+
+    /** Whether every '@' in the display name so far sits inside a quoted string. */
+    private static boolean phraseQuotedAt(CharSequence phrase) {
+        boolean quoted = false;
+        for (int i = 0; i < phrase.length(); i++) {
+            char c = phrase.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            } else if (c == '@' && !quoted) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String domain() {

@@ -163,8 +163,9 @@ public final class Spool implements AutoCloseable {
 
     /**
      * Cancels the recipients of a message that are still queued, in one synced write; returns
-     * the indexes cancelled. The states are read on the committer thread, after every write
-     * committed before, so a recipient that has moved on meanwhile is left alone.
+     * the indexes cancelled. The states are read on the committer thread from what is committed:
+     * a state change staged in the same group is not seen (delivery must check a recipient's
+     * state again before sending it).
      */
     public List<Integer> cancelQueued(String messageId) {
         var prefix = prefix(messageId);

@@ -66,8 +66,9 @@ final class SendPolicy {
             if (cache.size() >= MAX_ENTRIES) {
                 cache.clear();
             }
-            if (generation.get() == before) {
-                cache.put(key, entry);
+            cache.put(key, entry);
+            if (generation.get() != before) {
+                cache.remove(key, entry); // a change came while this was read: do not keep it
             }
         }
         return entry.value();

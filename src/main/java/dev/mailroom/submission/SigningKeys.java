@@ -38,8 +38,9 @@ final class SigningKeys {
         if (entry == null || !now.isBefore(entry.expires())) {
             long before = generation.get();
             entry = new Entry(domains.signingKeys(domain), now.plus(LIFETIME));
-            if (generation.get() == before) {
-                cache.put(domain.id(), entry); // not when keys changed while these were read
+            cache.put(domain.id(), entry);
+            if (generation.get() != before) {
+                cache.remove(domain.id(), entry); // keys changed while these were read: do not keep them
             }
         }
         return entry.keys();

@@ -83,6 +83,7 @@ public final class SmtpSubmissionHandler implements SubmissionHandler {
             case SENDER_NOT_ALLOWED, DOMAIN_NOT_VERIFIED, TENANT_NOT_SENDING -> SmtpReply.of(550, "5.7.1", e.getMessage());
             case MALFORMED -> SmtpReply.of(550, "5.6.0", e.getMessage());
             case TOO_LARGE -> SmtpReply.of(552, "5.3.4", e.getMessage());
+            case BUSY -> SmtpReply.of(451, "4.3.2", e.getMessage());
             case CAP_REACHED -> SmtpReply.of(452, "4.7.0", e.getMessage() + " (retry after "
                     + DateTimeFormatter.ISO_INSTANT.format(e.retryAt()) + ")");
         };

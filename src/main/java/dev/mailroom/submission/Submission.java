@@ -10,6 +10,7 @@ import dev.mailroom.message.Draft;
 import dev.mailroom.message.EmailAddress;
 import dev.mailroom.message.HeaderBlock;
 import dev.mailroom.message.MimeComposer;
+import dev.mailroom.spool.RecipientState;
 import dev.mailroom.spool.Spool;
 import dev.mailroom.spool.SpooledMessage;
 import dev.mailroom.store.Ids;
@@ -40,8 +41,8 @@ import java.util.Set;
  */
 public final class Submission {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submission.class);
-    /** How long a request whose recipients are all suppressed waits for its index record (its only record). */
-    static final Duration SUPPRESSED_ONLY_WAIT = Duration.ofSeconds(10);
+    /** How long acceptance waits for room in the index writer's queue before answering "busy". */
+    static final Duration INDEX_ROOM_WAIT = Duration.ofSeconds(5);
     private static final String CONTROL_PREFIX = "x-mailroom-";
     static final int MAX_TAGS = 10;
     static final int MAX_TAG_LENGTH = 100;
@@ -188,16 +189,20 @@ public final class Submission {
 
     /** Cancels a scheduled message's recipients that have not been sent; only before its send_at. */
     public synchronized MessageView cancel(Scope scope, String id) throws InterruptedException {
-        indexWriter.flush(Duration.ofSeconds(10));
+        if (!indexWriter.flush(Duration.ofSeconds(10))) {
+            throw new IllegalStateException("the database is behind with recording accepted mail; try again shortly");
+        }
         var message = index.find(scope, id).orElseThrow(() -> new NotFoundException("message", id));
         if (message.sendAt() == null || !message.sendAt().isAfter(clock.instant())) {
             throw new ConflictException(null, "message " + id + " is not scheduled for later (send_at), so it cannot be cancelled");
         }
-        var cancelled = new java.util.HashSet<>(spool.cancelQueued(id));
+        spool.cancelQueued(id);
+        // every recipient cancelled in the spool, now or by an earlier attempt that failed halfway
+        var states = spool.states(id);
         var positions = new ArrayList<Integer>();
-        var recipients = index.recipientsOf(id);
-        for (var recipient : recipients) {
-            if (recipient.spoolIndex() != null && cancelled.contains(recipient.spoolIndex())) {
+        for (var recipient : index.recipientsOf(id)) {
+            var spoolIndex = recipient.spoolIndex();
+            if (spoolIndex != null && spoolIndex < states.size() && states.get(spoolIndex) == RecipientState.CANCELLED) {
                 positions.add(recipient.position());
             }
         }
@@ -209,38 +214,33 @@ public final class Submission {
      * After a start: writes to the index every spooled message the index may lack (the process
      * may have stopped between the spool write and the index write). Returns how many.
      */
-    public int recover() {
+    public int recover() throws InterruptedException {
         var count = new int[1];
         var batch = new ArrayList<MessageRecord>();
+        var interrupted = new boolean[1];
         spool.unrecorded(message -> {
             MessageNotes.decode(message.notes()).ifPresent(batch::add);
             count[0]++;
-            if (batch.size() >= 1000) {
-                restore(batch);
+            if (batch.size() >= 1000 && !interrupted[0]) {
+                interrupted[0] = !handOver(batch);
                 batch.clear();
             }
         });
-        restore(batch);
+        if (interrupted[0] || !handOver(batch)) {
+            throw new InterruptedException("interrupted while recovering the message index");
+        }
         return count[0];
     }
 
-    /** Writes recovered records; one the database refuses (its tenant is gone) must not stop a start. */
-    private void restore(List<MessageRecord> records) {
-        var written = new ArrayList<String>();
+    /** Gives recovered records to the index writer, which keeps trying while the database is down. */
+    private boolean handOver(List<MessageRecord> records) {
         try {
-            index.record(records);
-            records.forEach(record -> written.add(record.id()));
-        } catch (RuntimeException e) {
-            for (var record : records) {
-                try {
-                    index.record(List.of(record));
-                    written.add(record.id());
-                } catch (RuntimeException refused) {
-                    LOG.warn("spooled message {} cannot be written to the message index: {}", record.id(), refused.getMessage());
-                }
-            }
+            indexWriter.addWaiting(List.copyOf(records));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        spool.markRecorded(written);
     }
 
     private Prepared prepare(Sender sender, SendRequest request) {
@@ -337,31 +337,47 @@ public final class Submission {
     }
 
     private List<Receipt> accept(List<Prepared> prepared) {
+        var toSpool = prepared.stream().map(Prepared::spooled).filter(java.util.Objects::nonNull).toList();
+        var spooledRecords = prepared.stream().filter(message -> message.spooled() != null).map(Prepared::record).toList();
+        var suppressedOnly = prepared.stream().filter(message -> message.spooled() == null).map(Prepared::record).toList();
         var taken = new ArrayList<Prepared>();
+        boolean reserved = false;
         try {
             for (var message : prepared) {
                 caps.take(message.sending().tenant(), message.spooledRecipients());
                 taken.add(message);
             }
-            var toSpool = prepared.stream().map(Prepared::spooled).filter(java.util.Objects::nonNull).toList();
+            // a message whose recipients are all suppressed has no spool copy: its record is written first
+            if (!suppressedOnly.isEmpty()) {
+                index.record(suppressedOnly);
+            }
+            if (!indexWriter.reserve(spooledRecords.size(), INDEX_ROOM_WAIT)) {
+                throw new SubmissionRefused(Kind.BUSY, null, "the database is behind with recording accepted mail; try again shortly");
+            }
+            reserved = true;
             if (!toSpool.isEmpty()) {
                 spool.appendAll(toSpool);
             }
-        } catch (RuntimeException e) {
-            taken.forEach(message -> caps.giveBack(message.sending().tenant(), message.spooledRecipients()));
-            throw e;
-        }
-        try {
-            indexWriter.add(prepared.stream().map(Prepared::record).toList());
-            // a fully suppressed message exists only in the index: make it durable before answering
-            if (prepared.stream().anyMatch(message -> message.spooled() == null) && !indexWriter.flush(SUPPRESSED_ONLY_WAIT)) {
-                throw new IllegalStateException("the database did not take the record of a fully suppressed message in time");
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording accepted messages", e);
+            undo(taken, reserved ? spooledRecords.size() : 0);
+            throw new IllegalStateException("interrupted before the message was accepted", e);
+        } catch (RuntimeException e) {
+            undo(taken, reserved ? spooledRecords.size() : 0);
+            throw e;
+        }
+        // accepted: from here on nothing may fail the request, or a retry would send again
+        try {
+            indexWriter.add(spooledRecords);
+        } catch (IllegalStateException stopping) {
+            LOG.info("stopping: {} accepted messages are written to the index at the next start", spooledRecords.size());
         }
         return prepared.stream().map(Prepared::receipt).toList();
+    }
+
+    private void undo(List<Prepared> taken, int reservedRecords) {
+        taken.forEach(message -> caps.giveBack(message.sending().tenant(), message.spooledRecipients()));
+        indexWriter.unreserve(reservedRecords);
     }
 
     /**

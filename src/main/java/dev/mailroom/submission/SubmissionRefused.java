@@ -19,7 +19,9 @@ public final class SubmissionRefused extends RuntimeException {
         /** The composed message passes sending.max_message_bytes (HTTP 413, SMTP 552 5.3.4). */
         TOO_LARGE,
         /** The message itself is malformed (HTTP 422, SMTP 550 5.6.0). */
-        MALFORMED
+        MALFORMED,
+        /** Mailroom cannot take more for a moment (HTTP 503 with Retry-After, SMTP 451 4.3.2). */
+        BUSY
     }
 
     private final Kind kind;

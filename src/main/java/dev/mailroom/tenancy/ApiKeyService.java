@@ -63,11 +63,15 @@ public final class ApiKeyService {
         }
         long before = revocations.get();
         var found = lookUp(presented);
-        if (found.isPresent() && revocations.get() == before) {
+        if (found.isPresent()) {
             if (remembered.size() >= MAX_REMEMBERED) {
                 remembered.clear();
             }
-            remembered.put(hash, new Remembered(found.get(), now.plus(REMEMBERED)));
+            var entry = new Remembered(found.get(), now.plus(REMEMBERED));
+            remembered.put(hash, entry);
+            if (revocations.get() != before) {
+                remembered.remove(hash, entry); // a key was revoked while this one was read: do not keep it
+            }
         }
         return found;
     }

@@ -27,7 +27,8 @@ public final class SmtpCredentialService {
     /** A new credential and, for AUTH credentials, its password, which is not stored and cannot be shown again. */
     public record CreatedCredential(SmtpCredential credential, String password) {}
 
-    public CreatedCredential create(Scope scope, String tenantId, List<String> domainIds, List<String> networks) {
+    /** Synchronized so that two overlapping networks created at once cannot both pass the overlap check (one node). */
+    public synchronized CreatedCredential create(Scope scope, String tenantId, List<String> domainIds, List<String> networks) {
         tenants.get(scope, tenantId);
         var restriction = domains.checkRestriction(scope, tenantId, domainIds);
         var id = ids.next("smtp");
@@ -53,30 +54,29 @@ public final class SmtpCredentialService {
     }
 
     /**
-     * The network credential covering a client address: the one with the longest matching
-     * prefix. When credentials of two tenants match equally, none is chosen: the client must
-     * log in, so one tenant's network can never send as another.
+     * The network credential covering a client address: among one tenant's, the one with the
+     * longest matching prefix. When credentials of two tenants match (overlaps made before
+     * they were refused), none is chosen: the client must log in, so one tenant's network can
+     * never send as another.
      */
     public Optional<SmtpCredential> forAddress(java.net.InetAddress client) {
         SmtpCredential best = null;
         int bestPrefix = -1;
-        boolean ambiguous = false;
+        var tenants = new java.util.HashSet<String>();
         for (var credential : credentials.withNetworks()) {
             for (var text : credential.networks()) {
                 var network = Network.parse(text);
                 if (!network.contains(client)) {
                     continue;
                 }
+                tenants.add(credential.tenantId());
                 if (network.prefixLength() > bestPrefix) {
                     best = credential;
                     bestPrefix = network.prefixLength();
-                    ambiguous = false;
-                } else if (network.prefixLength() == bestPrefix && !credential.tenantId().equals(best.tenantId())) {
-                    ambiguous = true;
                 }
             }
         }
-        return ambiguous ? Optional.empty() : Optional.ofNullable(best);
+        return tenants.size() == 1 ? Optional.of(best) : Optional.empty();
     }
 
     public Page<SmtpCredential> list(Scope scope, String after, int limit) {

@@ -15,6 +15,9 @@ class EmailAddressTest {
         assertThatThrownBy(() -> EmailAddress.fromHeader("Me <me@mine.example>, ceo@bank.example")).hasMessageContaining("more than one mailbox");
         assertThatThrownBy(() -> EmailAddress.fromHeader("friends: a@mine.example;")).hasMessageContaining("group");
         assertThatThrownBy(() -> EmailAddress.fromHeader("Me <me@mine.example")).hasMessageContaining("unclosed");
+        assertThatThrownBy(() -> EmailAddress.fromHeader("<ceo@bank.example> <me@mine.example>")).hasMessageContaining("more than one");
+        assertThatThrownBy(() -> EmailAddress.fromHeader("ceo@bank.example <me@mine.example>")).hasMessageContaining("outside");
+        assertThat(EmailAddress.fromHeader("\"ceo@bank\" <me@mine.example>").address()).isEqualTo("me@mine.example");
         assertThatThrownBy(() -> EmailAddress.fromHeader("Me (<ceo@bank.example>) <me@mine.example> (x")).hasMessageContaining("unclosed");
     }
 }
