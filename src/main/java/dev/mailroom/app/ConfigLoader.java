@@ -28,7 +28,8 @@ public final class ConfigLoader {
     static final String ENV_PREFIX = "MAILROOM_";
     /** Variables with the prefix that are not configuration keys. */
     static final Set<String> OTHER_VARIABLES = Set.of(
-            "MAILROOM_API_KEY", "MAILROOM_URL", "MAILROOM_PASSWORD", "MAILROOM_TEST_POSTGRES_URL", "MAILROOM_JAVA_OPTS");
+            "MAILROOM_API_KEY", "MAILROOM_URL", "MAILROOM_PASSWORD", "MAILROOM_TEST_POSTGRES_URL", "MAILROOM_TEST_REDIS_URL",
+            "MAILROOM_JAVA_OPTS");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
