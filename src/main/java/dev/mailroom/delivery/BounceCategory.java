@@ -1,0 +1,16 @@
+package dev.mailroom.delivery;
+
+import java.util.Locale;
+
+/**
+ * Why a recipient was not delivered. Only the first three are about the recipient; the others are
+ * about us (our IP, our authentication, our rate) or the path, so they must never suppress an address.
+ */
+public enum BounceCategory {
+    BAD_MAILBOX, BAD_DOMAIN, MAILBOX_FULL, POLICY, SPAM_RELATED, AUTH_FAILURE, RATE_LIMITED, TLS, TIMEOUT, CONNECTION, OTHER;
+
+    /** The name events and webhooks carry, e.g. {@code bad_mailbox}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
