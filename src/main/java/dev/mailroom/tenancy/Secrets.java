@@ -20,8 +20,12 @@ public final class Secrets {
     /** 32 random bytes in URL-safe base64, no padding (43 characters). */
     public static String generate() {
         var bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret;
+        do {
+            RANDOM.nextBytes(bytes);
+            secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (secret.startsWith("-")); // command-line tools (swaks, curl -u) read a leading '-' as an option
+        return secret;
     }
 
     /** Lower-case letters and digits, for names that must be valid DNS labels. */

@@ -92,7 +92,7 @@ class SmtpSubmissionTest {
 
     @Test
     void startTlsAndAuthPlainThenTheSpooledMessageVerifies() throws Exception {
-        var options = new ArrayList<>(List.of("--tls", "--auth", "PLAIN", "--auth-user", username, "--auth-password=" + password, "--pipeline"));
+        var options = new ArrayList<>(List.of("--tls", "--auth", "PLAIN", "--auth-user", username, "--auth-password", password, "--pipeline"));
         options.addAll(List.of(message("shop@news.clienta.example", "Via SMTP")));
         var sent = swaks(options.toArray(String[]::new));
         assertThat(sent.exit()).as(sent.transcript()).isZero();
@@ -112,7 +112,7 @@ class SmtpSubmissionTest {
 
     @Test
     void authLoginWorksAndBadPasswordsAndPlainTextAuthAreRefused() throws Exception {
-        var options = new ArrayList<>(List.of("--tls", "--auth", "LOGIN", "--auth-user", username, "--auth-password=" + password));
+        var options = new ArrayList<>(List.of("--tls", "--auth", "LOGIN", "--auth-user", username, "--auth-password", password));
         options.addAll(List.of(message("shop@news.clienta.example", "Login")));
         var sent = swaks(options.toArray(String[]::new));
         assertThat(sent.exit()).as(sent.transcript()).isZero();
@@ -120,7 +120,7 @@ class SmtpSubmissionTest {
 
         var wrong = swaks("--tls", "--auth", "PLAIN", "--auth-user", username, "--auth-password", "wrong");
         assertThat(wrong.transcript()).contains("535 5.7.8");
-        var cleartext = swaks("--auth", "PLAIN", "--auth-user", username, "--auth-password=" + password);
+        var cleartext = swaks("--auth", "PLAIN", "--auth-user", username, "--auth-password", password);
         assertThat(cleartext.exit()).isNotZero();
         var unauthenticated = swaks("--tls");
         assertThat(unauthenticated.transcript()).contains("530 5.7.0");
@@ -128,7 +128,7 @@ class SmtpSubmissionTest {
 
     @Test
     void policyRefusalsCarryEnhancedCodes() throws Exception {
-        var options = new ArrayList<>(List.of("--tls", "--auth", "PLAIN", "--auth-user", username, "--auth-password=" + password));
+        var options = new ArrayList<>(List.of("--tls", "--auth", "PLAIN", "--auth-user", username, "--auth-password", password));
         options.addAll(List.of(message("x@b.clienta.example", "Not ours")));
         var refused = swaks(options.toArray(String[]::new));
         assertThat(refused.transcript()).contains("550 5.7.1").contains("b.clienta.example is not a sending domain of this tenant");

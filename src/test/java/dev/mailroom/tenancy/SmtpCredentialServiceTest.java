@@ -36,6 +36,13 @@ class SmtpCredentialServiceTest {
     }
 
     @Test
+    void passwordsNeverBeginWithADash() {
+        for (int i = 0; i < 500; i++) {
+            assertThat(Secrets.generate()).doesNotStartWith("-").hasSize(43);
+        }
+    }
+
+    @Test
     void passwordCredentialAuthenticatesByUsername() {
         var created = fixture.credentials.create(Scope.AGENCY, tenant.id(), null, null);
         assertThat(fixture.credentials.authenticate(created.credential().username(), created.password())).contains(created.credential());
