@@ -2,6 +2,7 @@ package dev.mailroom.feedback;
 
 import dev.mailroom.message.EmailAddress;
 import dev.mailroom.store.Ids;
+import dev.mailroom.store.Memo;
 import dev.mailroom.store.Page;
 import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
@@ -13,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashSet;
@@ -27,7 +27,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Each tenant's suppression list. Addresses are compared in lower case: mailbox providers treat
  * local parts case-insensitively in practice, and a suppression that missed "Bob@" for "bob@"
- * would let a complaint through again. Checks read a tenant's list from memory (see {@link #cached}).
+ * would let a complaint through again. Checks read a tenant's list from memory (see {@link #load}).
  */
 public final class SuppressionList {
     private static final String COLUMNS = "id, tenant_id, domain_scope, email, reason, created_at";
@@ -36,9 +36,7 @@ public final class SuppressionList {
     static final Duration CACHE_LIFETIME = Duration.ofMinutes(1);
     /** Tenants whose lists are held at once; past it the cache starts again. */
     static final int CACHED_TENANTS = 1000;
-    /** Counts changes, so that a load that began before a change never stores what it read. */
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Memo<String, Optional<Set<String>>> lists;
     private final Jdbi jdbi;
     private final Ids ids;
     private final Clock clock;
@@ -50,6 +48,7 @@ public final class SuppressionList {
         this.ids = ids;
         this.clock = clock;
         this.domainOfTenant = domainOfTenant;
+        this.lists = new Memo<>(clock, CACHE_LIFETIME, CACHED_TENANTS);
     }
 
     /** The outcome of {@link #add}: the entry, and whether it is new. */
@@ -78,7 +77,7 @@ public final class SuppressionList {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
                     .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
                     .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute());
-            forget(tenantId);
+            lists.forget(tenantId);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // added meanwhile by someone else: theirs stands
             return find(tenantId, scopeColumn, normalised).map(s -> new Added(s, false)).orElseThrow(() -> e);
@@ -98,7 +97,7 @@ public final class SuppressionList {
                 .filter(s -> scope.coversTenant(s.tenantId()))
                 .orElseThrow(() -> new NotFoundException("suppression", id));
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM suppressions WHERE id = :id").bind("id", entry.id()).execute());
-        forget(entry.tenantId());
+        lists.forget(entry.tenantId());
     }
 
     /** Which of {@code emails} (lower-cased) the tenant must not send to from {@code domainId}. */
@@ -107,11 +106,12 @@ public final class SuppressionList {
             return Set.of();
         }
         var lower = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
-        var cached = cached(tenantId);
-        if (cached != null) {
+        var cached = lists.get(tenantId, this::load);
+        if (cached.isPresent()) {
+            var list = cached.get();
             var result = new HashSet<String>();
             for (var email : lower) {
-                if (cached.entries().contains(key("", email)) || cached.entries().contains(key(domainId, email))) {
+                if (list.contains(key("", email)) || list.contains(key(domainId, email))) {
                     result.add(email);
                 }
             }
@@ -124,40 +124,17 @@ public final class SuppressionList {
     }
 
     /**
-     * A tenant's whole list in memory, when it has at most {@link #CACHED_MAX} entries (null
-     * otherwise: then each check asks the database). Changes through this node drop it at once;
-     * {@link #CACHE_LIFETIME} bounds how long another node's change takes to be seen here.
+     * A tenant's whole list, when it has at most {@link #CACHED_MAX} entries (empty otherwise:
+     * then each check asks the database), held in memory for {@link #CACHE_LIFETIME}.
      */
-    private Cached cached(String tenantId) {
-        var now = clock.instant();
-        var entry = cache.get(tenantId);
-        if (entry != null && now.isBefore(entry.expires())) {
-            return entry.entries() == null ? null : entry;
-        }
-        long before = generation.get();
-        var loaded = jdbi.withHandle(h -> {
+    private Optional<Set<String>> load(String tenantId) {
+        return jdbi.withHandle(h -> {
             var rows = h.createQuery("SELECT domain_scope, email FROM suppressions WHERE tenant_id = :tenant")
                     .bind("tenant", tenantId).setMaxRows(CACHED_MAX + 1)
                     .map((rs, ctx) -> key(rs.getString("domain_scope"), rs.getString("email"))).list();
-            return rows.size() > CACHED_MAX ? null : Set.copyOf(rows);
+            return rows.size() > CACHED_MAX ? Optional.empty() : Optional.of(Set.copyOf(rows));
         });
-        var fresh = new Cached(loaded, now.plus(CACHE_LIFETIME));
-        if (cache.size() >= CACHED_TENANTS) {
-            cache.clear();
-        }
-        cache.put(tenantId, fresh);
-        if (generation.get() != before) {
-            cache.remove(tenantId, fresh); // a change came while this was read: do not keep it
-        }
-        return loaded == null ? null : fresh;
     }
-
-    private void forget(String tenantId) {
-        generation.incrementAndGet();
-        cache.remove(tenantId);
-    }
-
-    private record Cached(Set<String> entries, Instant expires) {}
 
     private static String key(String domainScope, String email) {
         return domainScope + " " + email;

@@ -1,5 +1,6 @@
 package dev.mailroom.submission;
 
+import dev.mailroom.store.Memo;
 import dev.mailroom.submission.SubmissionRefused.Kind;
 import dev.mailroom.tenancy.Domain;
 import dev.mailroom.tenancy.DomainRepository;
@@ -11,10 +12,7 @@ import dev.mailroom.tenancy.TenantStatus;
 import dev.mailroom.tenancy.Tenant;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -31,52 +29,29 @@ final class SendPolicy {
      * elsewhere (another node, the DNS monitor) takes to be seen.
      */
     static final Duration LIFETIME = Duration.ofSeconds(5);
+    /** Names and tenants held at most (names asked about once, ever, must not pile up). */
+    static final int MAX_ENTRIES = 10_000;
     private final DomainRepository domains;
     private final TenantRepository tenants;
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Remembered<List<Domain>>> domainsByName = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Remembered<Tenant>> tenantsById = new ConcurrentHashMap<>();
-
-    private record Remembered<T>(T value, Instant expires) {}
+    private final Memo<String, List<Domain>> domainsByName;
+    private final Memo<String, Tenant> tenantsById;
 
     SendPolicy(DomainRepository domains, TenantRepository tenants, Clock clock) {
         this.domains = domains;
         this.tenants = tenants;
-        this.clock = clock;
+        this.domainsByName = new Memo<>(clock, LIFETIME, MAX_ENTRIES);
+        this.tenantsById = new Memo<>(clock, LIFETIME, MAX_ENTRIES);
     }
-
-    /** Entries kept per cache at most; past it the cache starts again (names asked about once, ever, must not pile up). */
-    static final int MAX_ENTRIES = 10_000;
-    /** Counts changes, so that a lookup that began before a change never stores what it read. */
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     /** Drops what is remembered, after a change to domains or tenants. */
     void forget() {
-        generation.incrementAndGet();
-        domainsByName.clear();
-        tenantsById.clear();
-    }
-
-    private <K, T> T remembered(ConcurrentHashMap<K, Remembered<T>> cache, K key, Function<K, T> load) {
-        var now = clock.instant();
-        var entry = cache.get(key);
-        if (entry == null || !now.isBefore(entry.expires())) {
-            long before = generation.get();
-            entry = new Remembered<>(load.apply(key), now.plus(LIFETIME));
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.clear();
-            }
-            cache.put(key, entry);
-            if (generation.get() != before) {
-                cache.remove(key, entry); // a change came while this was read: do not keep it
-            }
-        }
-        return entry.value();
+        domainsByName.forget();
+        tenantsById.forget();
     }
 
     SendingDomain check(Sender sender, String fromDomain, Stream stream) {
         var name = fromDomain.toLowerCase(Locale.ROOT);
-        var candidates = remembered(domainsByName, name, domains::named).stream()
+        var candidates = domainsByName.get(name, domains::named).stream()
                 .filter(d -> sender.tenantId() == null || d.tenantId().equals(sender.tenantId()))
                 .toList();
         if (candidates.isEmpty()) {
@@ -88,7 +63,7 @@ final class SendPolicy {
             throw new SubmissionRefused(Kind.SENDER_NOT_ALLOWED, "from", "this key or credential is limited to other domains than " + name);
         }
         var domain = pick(allowed, name, stream);
-        var tenant = remembered(tenantsById, domain.tenantId(), id -> tenants.find(Scope.AGENCY, id).orElseThrow());
+        var tenant = tenantsById.get(domain.tenantId(), id -> tenants.find(Scope.AGENCY, id).orElseThrow());
         if (tenant.status() == TenantStatus.PAUSED || tenant.status() == TenantStatus.OFFBOARDED) {
             var why = tenant.statusReason() == null ? "" : ": " + tenant.statusReason();
             throw new SubmissionRefused(Kind.TENANT_NOT_SENDING, null,

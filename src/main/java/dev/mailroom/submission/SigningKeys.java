@@ -1,13 +1,12 @@
 package dev.mailroom.submission;
 
 import dev.mailroom.dkim.SigningKey;
+import dev.mailroom.store.Memo;
 import dev.mailroom.tenancy.Domain;
 import dev.mailroom.tenancy.DomainService;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each domain's unsealed signing keys, kept for a minute: unsealing and parsing a key per
@@ -16,33 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SigningKeys {
     static final Duration LIFETIME = Duration.ofMinutes(1);
+    static final int MAX_DOMAINS = 100_000;
     private final DomainService domains;
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-
-    private record Entry(List<SigningKey> keys, Instant expires) {}
+    private final Memo<String, List<SigningKey>> keys;
 
     SigningKeys(DomainService domains, Clock clock) {
         this.domains = domains;
-        this.clock = clock;
-        domains.onChange(() -> {
-            generation.incrementAndGet();
-            cache.clear();
-        });
+        this.keys = new Memo<>(clock, LIFETIME, MAX_DOMAINS);
+        domains.onChange(keys::forget);
     }
 
     List<SigningKey> of(Domain domain) {
-        var now = clock.instant();
-        var entry = cache.get(domain.id());
-        if (entry == null || !now.isBefore(entry.expires())) {
-            long before = generation.get();
-            entry = new Entry(domains.signingKeys(domain), now.plus(LIFETIME));
-            cache.put(domain.id(), entry);
-            if (generation.get() != before) {
-                cache.remove(domain.id(), entry); // keys changed while these were read: do not keep them
-            }
-        }
-        return entry.keys();
+        return keys.get(domain.id(), id -> domains.signingKeys(domain));
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailroom.tenancy;
 
 import dev.mailroom.store.Ids;
+import dev.mailroom.store.Memo;
 import dev.mailroom.store.Page;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +34,7 @@ public final class ApiKeyService {
         this.domains = domains;
         this.ids = ids;
         this.clock = clock;
+        this.remembered = new Memo<>(clock, REMEMBERED, MAX_REMEMBERED);
     }
 
     /** A new key and its secret, which is not stored and cannot be shown again. */
@@ -45,35 +47,14 @@ public final class ApiKeyService {
      */
     static final java.time.Duration REMEMBERED = java.time.Duration.ofSeconds(5);
     private static final int MAX_REMEMBERED = 10_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
-
-    private record Remembered(ApiKey key, java.time.Instant expires) {}
+    private final Memo<String, ApiKey> remembered;
 
     public Optional<ApiKey> authenticate(String presented) {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
         }
-        // remembered by the secret's hash, never by the secret itself
-        var hash = Secrets.hash(presented);
-        var now = clock.instant();
-        var known = remembered.get(hash);
-        if (known != null && now.isBefore(known.expires())) {
-            return Optional.of(known.key());
-        }
-        long before = revocations.get();
-        var found = lookUp(presented);
-        if (found.isPresent()) {
-            if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear();
-            }
-            var entry = new Remembered(found.get(), now.plus(REMEMBERED));
-            remembered.put(hash, entry);
-            if (revocations.get() != before) {
-                remembered.remove(hash, entry); // a key was revoked while this one was read: do not keep it
-            }
-        }
-        return found;
+        // remembered by the secret's hash, never by the secret itself; only keys that authenticated
+        return Optional.ofNullable(remembered.get(Secrets.hash(presented), hash -> lookUp(presented).orElse(null)));
     }
 
     private Optional<ApiKey> lookUp(String presented) {
@@ -123,7 +104,7 @@ public final class ApiKeyService {
      * secret so that the caller can print it, this once.
      */
     public Optional<String> bootstrap(String configuredKey) {
-        forgetRemembered(); // the admin key may change or go
+        remembered.forget(); // the admin key may change or go
         if (configuredKey != null && !configuredKey.isEmpty()) {
             adminKey = configuredKey;
             if (keys.findForAuthentication(BOOTSTRAP_ID).isEmpty()) {
@@ -156,12 +137,7 @@ public final class ApiKeyService {
             throw new ConflictException(null, "a key cannot revoke itself; use another key with manage permission");
         }
         keys.delete(key);
-        forgetRemembered();
-    }
-
-    private void forgetRemembered() {
-        revocations.incrementAndGet();
-        remembered.clear();
+        remembered.forget();
     }
 
     private CreatedKey issue(String tenantId, List<String> domainIds, Set<Permission> permissions) {
