@@ -10,7 +10,8 @@ import dev.mailroom.dns.RecordPlanner;
 import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.events.MessageIndex;
-import dev.mailroom.events.MessageIndexWriter;
+import dev.mailroom.events.BatchedWriter;
+import dev.mailroom.events.MessageRecord;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
@@ -68,7 +69,7 @@ public final class Mailroom implements AutoCloseable {
     private final Database database;
     private final Spool spool;
     private final Verp verp;
-    private final MessageIndexWriter indexWriter;
+    private final BatchedWriter<MessageRecord> indexWriter;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
     private final SmtpServer smtp;
@@ -78,7 +79,7 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, Verp verp, MessageIndexWriter indexWriter, java.util.concurrent.ScheduledExecutorService housekeeping,
+    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
         this.database = database;
@@ -108,7 +109,7 @@ public final class Mailroom implements AutoCloseable {
         var url = config.databaseUrl().isEmpty() ? Database.embeddedUrl(config.dataDir()) : config.databaseUrl();
         var database = Database.open(url, config.databasePoolSize());
         Spool spool = null;
-        MessageIndexWriter indexWriter = null;
+        BatchedWriter<MessageRecord> indexWriter = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
         DomainMonitor monitor = null;
@@ -154,7 +155,9 @@ public final class Mailroom implements AutoCloseable {
             var suppressions = new SuppressionList(jdbi, ids, clock,
                     (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
             var messageIndex = new MessageIndex(jdbi, events);
-            indexWriter = new MessageIndexWriter(messageIndex, spool::markRecorded);
+            var openSpool = spool;
+            indexWriter = new BatchedWriter<>("accepted messages", messageIndex::record, MessageRecord::id,
+                    records -> openSpool.markRecorded(records.stream().map(MessageRecord::id).toList()));
             var sending = config.sending();
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
                     new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,

@@ -70,6 +70,40 @@ public final class MessageIndex {
         });
     }
 
+    /**
+     * Records delivery reports: each recipient's status, attempts and last reply, and the event of
+     * each report, in one transaction. A report older than what the row holds (fewer attempts), or
+     * written before, changes nothing and announces nothing.
+     */
+    public void report(List<DeliveryReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            var update = h.prepareBatch("UPDATE message_recipients SET status = :status, attempts = :attempts, last_response = :response, "
+                    + "updated_at = :at WHERE message_id = :message AND spool_index = :index AND attempts < :attempts");
+            for (var report : reports) {
+                update.bind("status", report.status().name()).bind("attempts", report.attempts())
+                        .bind("response", report.response() == null ? null : truncate(report.response(), 2000))
+                        .bind("at", Rows.timestamp(report.at())).bind("message", report.messageId()).bind("index", report.spoolIndex())
+                        .add();
+            }
+            int[] changed = update.execute();
+            var announced = new ArrayList<EventLog.NewEvent>();
+            for (int i = 0; i < reports.size(); i++) {
+                var report = reports.get(i);
+                if (changed[i] > 0) {
+                    announced.add(new EventLog.NewEvent(report.tenantId(), report.eventType(), report.messageId(), report.eventData()));
+                }
+            }
+            events.appendAll(h, announced);
+        });
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+
     /** A message within the caller's reach (its tenant, and its domain for a domain-limited key). */
     public Optional<MessageView> find(Scope scope, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, tenant_id, domain_id, from_address, subject, send_at, tags, metadata, created_at "

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -36,8 +37,10 @@ public final class Spool implements AutoCloseable {
     private static final byte[] RECIPIENTS = "recipients".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATES = "states".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNRECORDED = "unrecorded".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUEUE = "queue".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNREPORTED = "unreported".getBytes(StandardCharsets.US_ASCII);
     private static final byte SEPARATOR = '#';
-    private static final byte ENVELOPE_VERSION = 1;
+    private static final byte ENVELOPE_VERSION = 2;
 
     private final DBOptions options;
     private final ColumnFamilyOptions familyOptions;
@@ -48,7 +51,10 @@ public final class Spool implements AutoCloseable {
     private final ColumnFamilyHandle recipients;
     private final ColumnFamilyHandle states;
     private final ColumnFamilyHandle unrecorded;
+    private final ColumnFamilyHandle queue;
+    private final ColumnFamilyHandle unreported;
     private final GroupCommitter committer;
+    private volatile Runnable onRecorded = () -> {};
     private final Clock clock;
 
     private Spool(DBOptions options, ColumnFamilyOptions familyOptions, RocksDB db, List<ColumnFamilyHandle> handles, Clock clock) {
@@ -62,6 +68,8 @@ public final class Spool implements AutoCloseable {
         this.recipients = handles.get(3);
         this.states = handles.get(4);
         this.unrecorded = handles.get(5);
+        this.queue = handles.get(6);
+        this.unreported = handles.get(7);
         this.committer = new GroupCommitter(db);
     }
 
@@ -86,7 +94,9 @@ public final class Spool implements AutoCloseable {
                 new ColumnFamilyDescriptor(ENVELOPES, familyOptions),
                 new ColumnFamilyDescriptor(RECIPIENTS, familyOptions),
                 new ColumnFamilyDescriptor(STATES, familyOptions),
-                new ColumnFamilyDescriptor(UNRECORDED, familyOptions));
+                new ColumnFamilyDescriptor(UNRECORDED, familyOptions),
+                new ColumnFamilyDescriptor(QUEUE, familyOptions),
+                new ColumnFamilyDescriptor(UNREPORTED, familyOptions));
         var handles = new ArrayList<ColumnFamilyHandle>();
         try {
             var db = RocksDB.open(options, dir.toString(), descriptors, handles);
@@ -120,7 +130,7 @@ public final class Spool implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read the spool", e);
         }
-        var queued = state(RecipientState.QUEUED, clock.millis());
+        var queued = state(RecipientState.QUEUED, clock.millis(), 0);
         committer.commit(batch -> {
             for (int m = 0; m < messages.size(); m++) {
                 var message = messages.get(m);
@@ -129,10 +139,12 @@ public final class Spool implements AutoCloseable {
                     batch.put(bodies, id, message.body());
                     batch.put(envelopes, id, envelopeBytes.get(m));
                     batch.put(unrecorded, id, new byte[0]);
+                    long due = (message.notBefore() == null ? message.acceptedAt() : message.notBefore()).toEpochMilli();
                     for (int i = 0; i < message.recipients().size(); i++) {
                         var recipient = recipientKey(message.id(), i);
                         batch.put(recipients, recipient, message.recipients().get(i).getBytes(StandardCharsets.UTF_8));
                         batch.put(states, recipient, queued);
+                        batch.put(queue, QueuedRecipient.queueKey(message.tenantId(), message.priority(), due, message.id(), i), new byte[0]);
                     }
                 } catch (RocksDBException e) {
                     throw new SpoolException("cannot stage message " + message.id(), e);
@@ -151,7 +163,7 @@ public final class Spool implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read the spool", e);
         }
-        var value = state(state, clock.millis());
+        var value = state(state, clock.millis(), 0);
         committer.commit(batch -> {
             try {
                 batch.put(states, recipient, value);
@@ -165,12 +177,12 @@ public final class Spool implements AutoCloseable {
      * Cancels the recipients of a message that are still queued, in one synced write; returns
      * the indexes cancelled. The states are read on the committer thread from what is committed:
      * a state change staged in the same group is not seen (delivery must check a recipient's
-     * state again before sending it).
+     * state again before sending it). Their queue entries stay until {@link #due} finds them stale.
      */
     public List<Integer> cancelQueued(String messageId) {
         var prefix = prefix(messageId);
         var cancelled = new ArrayList<Integer>();
-        var value = state(RecipientState.CANCELLED, clock.millis());
+        var value = state(RecipientState.CANCELLED, clock.millis(), 0);
         committer.commit(batch -> {
             cancelled.clear();
             try (var iterator = db.newIterator(states)) {
@@ -221,6 +233,191 @@ public final class Spool implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new SpoolException("cannot mark messages recorded", e);
         }
+        onRecorded.run();
+    }
+
+    /** Runs {@code listener} after messages are {@link #markRecorded marked recorded}: delivery may take them up. */
+    public void onRecorded(Runnable listener) {
+        this.onRecorded = listener;
+    }
+
+    /** A tenant's due recipients, and when the first one not yet due will be (Long.MAX_VALUE: none waits). */
+    public record Due(List<QueuedRecipient> recipients, long nextDueMillis) {}
+
+    /** A delivery report kept with the recipient's state until {@link #reported} says it is recorded elsewhere. */
+    public record ReportKey(String messageId, int index, int attempt) {}
+
+    /**
+     * Up to {@code limit} recipients of a tenant due at {@code nowMillis}: the highest priority
+     * first, then by due time. The queue is ordered that way, so this reads only what it returns
+     * and what it passes over: recipients delivery already holds ({@code taken}), and those of
+     * messages not yet recorded (delivery reports on a message only once its record exists). A
+     * recipient that has finished meanwhile (cancelled) loses its queue entry here.
+     */
+    public Due due(String tenantId, long nowMillis, int limit, BiPredicate<String, Integer> taken) {
+        var prefix = QueuedRecipient.tenantPrefix(tenantId);
+        var found = new ArrayList<QueuedRecipient>();
+        var stale = new ArrayList<byte[]>();
+        long next = Long.MAX_VALUE;
+        String lastMessage = null;
+        Envelope envelope = null;
+        try (var iterator = db.newIterator(queue)) {
+            iterator.seek(prefix);
+            while (iterator.isValid() && found.size() < limit && startsWith(iterator.key(), prefix)) {
+                var key = iterator.key();
+                int priority = key[prefix.length];
+                long due = ByteBuffer.wrap(key, prefix.length + 1, Long.BYTES).getLong();
+                if (due > nowMillis) {
+                    // the rest of this priority is due later still: go on with the next one
+                    next = Math.min(next, due);
+                    var nextPriority = Arrays.copyOf(prefix, prefix.length + 1);
+                    nextPriority[prefix.length] = (byte) (priority + 1);
+                    iterator.seek(nextPriority);
+                    continue;
+                }
+                int idStart = prefix.length + 1 + Long.BYTES;
+                var messageId = new String(key, idStart, key.length - idStart - 1 - Integer.BYTES, StandardCharsets.US_ASCII);
+                int index = ByteBuffer.wrap(key, key.length - Integer.BYTES, Integer.BYTES).getInt();
+                iterator.next();
+                if (taken.test(messageId, index)) {
+                    continue;
+                }
+                if (!messageId.equals(lastMessage)) {
+                    lastMessage = messageId;
+                    envelope = db.get(unrecorded, key(messageId)) != null ? null : envelope(messageId);
+                }
+                var state = db.get(states, recipientKey(messageId, index));
+                if (state == null || stateOf(state).finished()) {
+                    stale.add(key);
+                    continue;
+                }
+                if (envelope == null) {
+                    continue; // not recorded yet, or damaged: the next pass looks again
+                }
+                var address = new String(db.get(recipients, recipientKey(messageId, index)), StandardCharsets.UTF_8);
+                found.add(new QueuedRecipient(tenantId, priority, due, messageId, index, address, attemptsOf(state),
+                        envelope.domainId(), envelope.returnPathDomain(), envelope.acceptedAt()));
+            }
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read the queue of " + tenantId, e);
+        }
+        deleteUnsynced(queue, stale);
+        return new Due(found, next);
+    }
+
+    /** The tenants with anything in the queue, due or not. */
+    public List<String> queuedTenants() {
+        var tenants = new ArrayList<String>();
+        try (var iterator = db.newIterator(queue)) {
+            for (iterator.seekToFirst(); iterator.isValid(); ) {
+                var key = iterator.key();
+                int end = 0;
+                while (end < key.length && key[end] != SEPARATOR) {
+                    end++;
+                }
+                var tenant = new String(key, 0, end, StandardCharsets.US_ASCII);
+                tenants.add(tenant);
+                // '$' follows '#': past every key of this tenant, before any longer tenant id
+                iterator.seek((tenant + "$").getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        return tenants;
+    }
+
+    /** The signed bytes of a spooled message. */
+    public Optional<byte[]> body(String messageId) {
+        try {
+            return Optional.ofNullable(db.get(bodies, key(messageId)));
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read message " + messageId, e);
+        }
+    }
+
+    /** The recipient's state now (delivery checks it just before sending: a cancellation may have come). */
+    public Optional<RecipientState> state(String messageId, int index) {
+        try {
+            var value = db.get(states, recipientKey(messageId, index));
+            return value == null ? Optional.empty() : Optional.of(stateOf(value));
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot read the spool", e);
+        }
+    }
+
+    /**
+     * Ends a recipient (delivered, bounced, failed): its state, its leaving the queue and the report
+     * about it in one synced write.
+     */
+    public void complete(QueuedRecipient recipient, RecipientState state, int attempts, byte[] report) {
+        if (!state.finished()) {
+            throw new IllegalArgumentException(state + " does not finish a recipient");
+        }
+        var value = state(state, clock.millis(), attempts);
+        committer.commit(batch -> stage(batch, () -> {
+            batch.put(states, recipientKey(recipient.messageId(), recipient.index()), value);
+            batch.delete(queue, recipient.queueKey());
+            batch.put(unreported, reportKey(recipient.messageId(), recipient.index(), attempts), report);
+        }), 128L + report.length);
+    }
+
+    /** Puts a recipient back in the queue, due at {@code dueMillis}, with the report about the failed attempt; synced. */
+    public void defer(QueuedRecipient recipient, long dueMillis, int attempts, byte[] report) {
+        var value = state(RecipientState.DEFERRED, clock.millis(), attempts);
+        var requeued = QueuedRecipient.queueKey(recipient.tenantId(), recipient.priority(), dueMillis, recipient.messageId(), recipient.index());
+        committer.commit(batch -> stage(batch, () -> {
+            batch.put(states, recipientKey(recipient.messageId(), recipient.index()), value);
+            batch.delete(queue, recipient.queueKey());
+            batch.put(queue, requeued, new byte[0]);
+            batch.put(unreported, reportKey(recipient.messageId(), recipient.index(), attempts), report);
+        }), 192L + report.length);
+    }
+
+    /** Forgets reports now recorded elsewhere. Not synced: a report lost in a crash is only recorded again. */
+    public void reported(List<ReportKey> reports) {
+        deleteUnsynced(unreported, reports.stream().map(report -> reportKey(report.messageId(), report.index(), report.attempt())).toList());
+    }
+
+    /** Every report not yet {@link #reported}, for the next start to record. */
+    public void unreported(java.util.function.Consumer<byte[]> consumer) {
+        try (var iterator = db.newIterator(unreported)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                consumer.accept(iterator.value());
+            }
+        }
+    }
+
+    private interface Staging {
+        void run() throws RocksDBException;
+    }
+
+    private static void stage(WriteBatch batch, Staging staging) {
+        try {
+            staging.run();
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot stage a change of the spool", e);
+        }
+    }
+
+    private void deleteUnsynced(ColumnFamilyHandle family, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (var batch = new WriteBatch(); var options = new org.rocksdb.WriteOptions()) {
+            for (var key : keys) {
+                batch.delete(family, key);
+            }
+            db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw new SpoolException("cannot update the spool", e);
+        }
+    }
+
+    private static byte[] reportKey(String messageId, int index, int attempt) {
+        var recipient = recipientKey(messageId, index);
+        return ByteBuffer.allocate(recipient.length + Integer.BYTES).put(recipient).putInt(attempt).array();
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** Every message not yet {@link #markRecorded marked recorded}, in id order. */
@@ -255,7 +452,9 @@ public final class Spool implements AutoCloseable {
                     addresses.add(new String(iterator.value(), StandardCharsets.UTF_8));
                 }
             }
-            return Optional.of(decodeEnvelope(messageId, envelope, addresses, db.get(bodies, key(messageId))));
+            var decoded = decodeEnvelope(messageId, envelope);
+            return Optional.of(new SpooledMessage(messageId, decoded.tenantId(), decoded.domainId(), decoded.returnPathDomain(), addresses,
+                    decoded.acceptedAt(), decoded.notBefore(), decoded.priority(), decoded.notes(), db.get(bodies, key(messageId))));
         } catch (RocksDBException e) {
             throw new SpoolException("cannot read message " + messageId, e);
         }
@@ -322,14 +521,19 @@ public final class Spool implements AutoCloseable {
             batch.delete(unrecorded, id);
             batch.deleteRange(recipients, prefix, end);
             batch.deleteRange(states, prefix, end);
+            batch.deleteRange(unreported, prefix, end);
         } catch (RocksDBException e) {
             throw new SpoolException("cannot stage the removal of " + messageId, e);
         }
     }
 
-    /** A state is stored with the time it was reached: {@code <ordinal><epoch millis, 8 bytes>}. */
-    private static byte[] state(RecipientState state, long atMillis) {
-        return ByteBuffer.allocate(1 + Long.BYTES).put((byte) state.ordinal()).putLong(atMillis).array();
+    /** A state is stored with the time it was reached and the failed attempts: {@code <ordinal><epoch millis, 8 bytes><attempts, 4>}. */
+    private static byte[] state(RecipientState state, long atMillis, int attempts) {
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES).put((byte) state.ordinal()).putLong(atMillis).putInt(attempts).array();
+    }
+
+    private static int attemptsOf(byte[] value) {
+        return value.length < 1 + Long.BYTES + Integer.BYTES ? 0 : ByteBuffer.wrap(value, 1 + Long.BYTES, Integer.BYTES).getInt();
     }
 
     private static RecipientState stateOf(byte[] value) {
@@ -370,6 +574,7 @@ public final class Spool implements AutoCloseable {
             out.writeUTF(message.returnPathDomain());
             out.writeLong(message.acceptedAt().toEpochMilli());
             out.writeLong(message.notBefore() == null ? -1 : message.notBefore().toEpochMilli());
+            out.writeByte(message.priority());
             out.writeInt(message.notes().length);
             out.write(message.notes());
         } catch (IOException e) {
@@ -378,19 +583,31 @@ public final class Spool implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    private static SpooledMessage decodeEnvelope(String id, byte[] envelope, List<String> addresses, byte[] body) {
+    /** A message's envelope as stored: everything of the message but its recipients and body. */
+    private record Envelope(String tenantId, String domainId, String returnPathDomain, Instant acceptedAt, Instant notBefore,
+            int priority, byte[] notes) {}
+
+    private Envelope envelope(String messageId) throws RocksDBException {
+        var bytes = db.get(envelopes, key(messageId));
+        return bytes == null ? null : decodeEnvelope(messageId, bytes);
+    }
+
+    /** Version 1 (before priorities) reads as priority 0. */
+    private static Envelope decodeEnvelope(String id, byte[] envelope) {
         try (var in = new DataInputStream(new ByteArrayInputStream(envelope))) {
-            if (in.readByte() != ENVELOPE_VERSION) {
-                throw new IOException("unknown envelope version");
+            int version = in.readByte();
+            if (version != 1 && version != ENVELOPE_VERSION) {
+                throw new IOException("unknown envelope version " + version);
             }
             var tenant = in.readUTF();
             var domain = in.readUTF();
             var returnPathDomain = in.readUTF();
             var acceptedAt = Instant.ofEpochMilli(in.readLong());
             long notBefore = in.readLong();
+            int priority = version == 1 ? 0 : in.readByte();
             var notes = in.readNBytes(in.readInt());
-            return new SpooledMessage(id, tenant, domain, returnPathDomain, addresses, acceptedAt,
-                    notBefore < 0 ? null : Instant.ofEpochMilli(notBefore), notes, body);
+            return new Envelope(tenant, domain, returnPathDomain, acceptedAt, notBefore < 0 ? null : Instant.ofEpochMilli(notBefore),
+                    priority, notes);
         } catch (IOException e) {
             throw new UncheckedIOException("spooled envelope of " + id + " is damaged", e);
         }

@@ -2,7 +2,7 @@ package dev.mailroom.submission;
 
 import dev.mailroom.dkim.DkimSigner;
 import dev.mailroom.events.MessageIndex;
-import dev.mailroom.events.MessageIndexWriter;
+import dev.mailroom.events.BatchedWriter;
 import dev.mailroom.events.MessageRecord;
 import dev.mailroom.events.MessageView;
 import dev.mailroom.events.RecipientStatus;
@@ -78,14 +78,14 @@ public final class Submission {
     private final DkimSigner signer;
     private final Spool spool;
     private final MessageIndex index;
-    private final MessageIndexWriter indexWriter;
+    private final BatchedWriter<MessageRecord> indexWriter;
     private final Ids ids;
     private final Clock clock;
     private final Limits limits;
 
     public Submission(dev.mailroom.tenancy.DomainRepository domains, dev.mailroom.tenancy.TenantRepository tenants,
             dev.mailroom.tenancy.TenantService tenantService, dev.mailroom.tenancy.DomainService domainService, Suppressions suppressions, Decorations decorations, Spool spool,
-            MessageIndex index, MessageIndexWriter indexWriter, Ids ids, Clock clock, Limits limits) {
+            MessageIndex index, BatchedWriter<MessageRecord> indexWriter, Ids ids, Clock clock, Limits limits) {
         this.policy = new SendPolicy(domains, tenants, clock);
         domainService.onChange(policy::forget);
         tenantService.onChange(policy::forget);
@@ -326,7 +326,7 @@ public final class Submission {
         var record = new MessageRecord(id, sending.tenant().id(), sending.domain().id(), from, subject, source, sendAt, tags, metadata,
                 links, body.length, now, records);
         var spooled = spoolRecipients.isEmpty() ? null : new SpooledMessage(id, sending.tenant().id(), sending.domain().id(),
-                sending.returnPathHost(), spoolRecipients, now, sendAt, MessageNotes.encode(record), body);
+                sending.returnPathHost(), spoolRecipients, now, sendAt, priorityOf(sending.domain().stream()), MessageNotes.encode(record), body);
         return new Prepared(sending, spooled, record, new Receipt(id, outcomes));
     }
 
@@ -406,6 +406,15 @@ public final class Submission {
         } catch (IllegalArgumentException e) {
             throw new SubmissionRefused(Kind.MALFORMED, "from", "the From field " + e.getMessage());
         }
+    }
+
+    /** A tenant's queue sends transactional mail first, then notifications, then marketing. */
+    private static int priorityOf(Stream stream) {
+        return switch (stream) {
+            case TRANSACTIONAL -> 0;
+            case NOTIFICATIONS -> 1;
+            case MARKETING -> 2;
+        };
     }
 
     private static Stream streamOf(List<String> values) {

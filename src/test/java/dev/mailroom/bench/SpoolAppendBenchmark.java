@@ -53,6 +53,6 @@ public class SpoolAppendBenchmark {
     @Benchmark
     public void append() throws InterruptedException {
         spool.append(new SpooledMessage("msg_" + ids.incrementAndGet(), "tnt_a", "dom_a", "rp.tx.clienta.example",
-                List.of("r1@example.net", "r2@example.org"), Instant.now(), null, null, BODY));
+                List.of("r1@example.net", "r2@example.org"), Instant.now(), null, 0, null, BODY));
     }
 }

@@ -18,7 +18,7 @@ class SpoolTest {
     static SpooledMessage message(String id, String... recipients) {
         var body = ("Message-ID: <" + id + "@tx.clienta.example>\r\nSubject: caf\u00e9\r\n\r\nHello " + id + "\r\n").getBytes(StandardCharsets.UTF_8);
         return new SpooledMessage(id, "tnt_a", "dom_a", "rp.tx.clienta.example", List.of(recipients),
-                Instant.parse("2026-11-24T10:00:00Z"), null, "notes".getBytes(StandardCharsets.UTF_8), body);
+                Instant.parse("2026-11-24T10:00:00Z"), null, 0, "notes".getBytes(StandardCharsets.UTF_8), body);
     }
 
     @Test
@@ -120,7 +120,7 @@ class SpoolTest {
         try (var spool = Spool.open(dir)) {
             var at = Instant.parse("2026-12-01T09:00:00Z");
             var scheduled = new SpooledMessage("msg_1", "tnt_a", "dom_a", "rp.tx.clienta.example", List.of("a@example.net"),
-                    Instant.parse("2026-11-24T10:00:00Z"), at, null, "body".getBytes(StandardCharsets.US_ASCII));
+                    Instant.parse("2026-11-24T10:00:00Z"), at, 0, null, "body".getBytes(StandardCharsets.US_ASCII));
             spool.append(scheduled);
             assertThat(spool.read("msg_1").orElseThrow().notBefore()).isEqualTo(at);
             assertThat(spool.read("msg_1").orElseThrow().notes()).isEmpty();

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The message index written in batches: what it announces as written is in the database, with its events. */
 @ParameterizedClass
 @MethodSource("dev.mailroom.store.TestDatabase#all")
-class MessageIndexWriterTest {
+class BatchedWriterTest {
     @Parameter
     TestDatabase kind;
 
@@ -55,6 +55,11 @@ class MessageIndexWriterTest {
         }
     }
 
+    private static BatchedWriter<MessageRecord> messageIndexWriter(MessageIndex index, java.util.function.Consumer<List<String>> onWritten) {
+        return new BatchedWriter<>("accepted messages", index::record, MessageRecord::id,
+                records -> onWritten.accept(records.stream().map(MessageRecord::id).toList()));
+    }
+
     private MessageRecord record(String id, String tenantId) {
         var now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new MessageRecord(id, tenantId, "dom_a", "x@tx.clienta.example", "Hello", "api", null, List.of("t"), Map.of("k", "v"), List.of(),
@@ -65,7 +70,7 @@ class MessageIndexWriterTest {
     @Test
     void announcesOnlyWhatTheDatabaseTookAndWritesEventsWithIt() throws Exception {
         var announced = new CopyOnWriteArrayList<String>();
-        try (var writer = new MessageIndexWriter(index, announced::addAll)) {
+        try (var writer = messageIndexWriter(index, announced::addAll)) {
             var good = record("msg_good", tenant);
             var orphan = record("msg_orphan", "tnt_nobody"); // refused by the foreign key: a data error, given up
             assertThat(writer.reserve(2, Duration.ofSeconds(1))).isTrue();
@@ -86,13 +91,13 @@ class MessageIndexWriterTest {
 
     @Test
     void roomIsLimitedAndGivenBackOnceWritten() throws Exception {
-        try (var writer = new MessageIndexWriter(index, ids -> {})) {
-            assertThat(writer.reserve(MessageIndexWriter.CAPACITY, Duration.ofSeconds(1))).isTrue();
+        try (var writer = messageIndexWriter(index, ids -> {})) {
+            assertThat(writer.reserve(BatchedWriter.CAPACITY, Duration.ofSeconds(1))).isTrue();
             assertThat(writer.reserve(1, Duration.ofMillis(50))).as("full").isFalse();
-            writer.unreserve(MessageIndexWriter.CAPACITY - 1);
+            writer.unreserve(BatchedWriter.CAPACITY - 1);
             writer.add(List.of(record("msg_one", tenant)));
             assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
-            assertThat(writer.reserve(MessageIndexWriter.CAPACITY, Duration.ofSeconds(1))).as("room back after the write").isTrue();
+            assertThat(writer.reserve(BatchedWriter.CAPACITY, Duration.ofSeconds(1))).as("room back after the write").isTrue();
         }
     }
 }

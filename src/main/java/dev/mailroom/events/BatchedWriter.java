@@ -9,40 +9,50 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes accepted messages to the {@link MessageIndex} in batches, off the acceptance path: the
- * spool is what makes a message accepted, and one transaction for everything that arrived
- * meanwhile keeps the database from capping acceptance. Until its batch is written, a message
+ * Writes what the spool already holds durably (accepted messages, delivery reports) to the
+ * database in batches, off the hot path: one transaction for everything that arrived meanwhile
+ * keeps the database from capping acceptance and delivery. Until its batch is written, an item
  * is still found here ({@link #unwritten}). A database that is down is waited for, batch by
- * batch, for as long as it takes. Room in the queue is {@link #reserve reserved} before a
- * message is spooled, so a slow database slows acceptance (or refuses it for a while) rather
- * than filling the heap, and nothing waits once a message is accepted. After each write,
- * {@code onWritten} hears the ids (the spool then stops holding them for recovery).
+ * batch, for as long as it takes. Room in the queue is {@link #reserve reserved} before the
+ * spool write, so a slow database slows the writers (or refuses them for a while) rather than
+ * filling the heap, and nothing waits once the spool has it. After each write, {@code onWritten}
+ * hears the items (the spool then stops holding them for recovery).
  */
-public final class MessageIndexWriter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageIndexWriter.class);
+public final class BatchedWriter<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchedWriter.class);
     static final int MAX_BATCH = 2000;
     /** Records waiting to be written at most: room for them is reserved before their message is spooled. */
     static final int CAPACITY = 50_000;
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private final MessageIndex index;
-    private final Consumer<List<String>> onWritten;
-    private final LinkedBlockingQueue<MessageRecord> queue = new LinkedBlockingQueue<>();
+    private final String what;
+    private final Consumer<List<T>> writer;
+    private final Function<T, String> idOf;
+    private final Consumer<List<T>> onWritten;
+    private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(CAPACITY);
-    private final ConcurrentHashMap<String, MessageRecord> unwritten = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, T> unwritten = new ConcurrentHashMap<>();
     private final Thread thread;
     private long added; // guarded by this
     private long written; // guarded by this
     private volatile boolean closing;
 
-    public MessageIndexWriter(MessageIndex index, Consumer<List<String>> onWritten) {
-        this.index = index;
+    /**
+     * @param what names the items in logs, e.g. "accepted messages"
+     * @param writer writes one batch in one transaction; replays must be harmless
+     * @param idOf the key {@link #unwritten} finds an item by
+     */
+    public BatchedWriter(String what, Consumer<List<T>> writer, Function<T, String> idOf, Consumer<List<T>> onWritten) {
+        this.what = what;
+        this.writer = writer;
+        this.idOf = idOf;
         this.onWritten = onWritten;
-        this.thread = Thread.ofPlatform().daemon().name("message-index").start(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("batched-writer " + what).start(this::run);
     }
 
     /** Reserves room for {@code count} records, waiting at most {@code timeout}; false when there was none. */
@@ -56,13 +66,13 @@ public final class MessageIndexWriter implements AutoCloseable {
     }
 
     /** Queues records for which room was {@link #reserve reserved}; never waits. */
-    public void add(List<MessageRecord> records) {
+    public void add(List<T> records) {
         if (closing) {
-            throw new IllegalStateException("the message index writer is closed");
+            throw new IllegalStateException("the writer of " + what + " is closed");
         }
         synchronized (this) {
             for (var record : records) {
-                unwritten.put(record.id(), record);
+                unwritten.put(idOf.apply(record), record);
                 queue.add(record);
             }
             added += records.size();
@@ -70,13 +80,13 @@ public final class MessageIndexWriter implements AutoCloseable {
     }
 
     /** Queues records, waiting for room as long as it takes (for start-up, before anything is accepted). */
-    public void addWaiting(List<MessageRecord> records) throws InterruptedException {
+    public void addWaiting(List<T> records) throws InterruptedException {
         room.acquire(records.size());
         add(records);
     }
 
-    /** A message accepted but not in the database yet. */
-    public Optional<MessageRecord> unwritten(String id) {
+    /** An item queued but not in the database yet. */
+    public Optional<T> unwritten(String id) {
         return Optional.ofNullable(unwritten.get(id));
     }
 
@@ -95,7 +105,7 @@ public final class MessageIndexWriter implements AutoCloseable {
     }
 
     private void run() {
-        var batch = new ArrayList<MessageRecord>();
+        var batch = new ArrayList<T>();
         while (!closing || !queue.isEmpty()) {
             try {
                 var first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -121,7 +131,7 @@ public final class MessageIndexWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
-                batch.forEach(record -> unwritten.remove(record.id(), record));
+                batch.forEach(record -> unwritten.remove(idOf.apply(record), record));
                 room.release(batch.size());
                 synchronized (this) {
                     written += batch.size();
@@ -137,18 +147,18 @@ public final class MessageIndexWriter implements AutoCloseable {
      * what it holds (a data or constraint error) is written record by record, and only the
      * records refused that way are given up, logged.
      */
-    private void write(List<MessageRecord> batch) throws InterruptedException {
+    private void write(List<T> batch) throws InterruptedException {
         if (tryWrite(batch)) {
             announce(batch);
         }
     }
 
     /** True once the batch is in the database; false when given up (records refused, or stopping). */
-    private boolean tryWrite(List<MessageRecord> batch) throws InterruptedException {
+    private boolean tryWrite(List<T> batch) throws InterruptedException {
         var backoff = Duration.ofMillis(100);
         while (true) {
             try {
-                index.record(batch);
+                writer.accept(batch);
                 return true;
             } catch (RuntimeException e) {
                 if (refusesData(e)) {
@@ -156,22 +166,22 @@ public final class MessageIndexWriter implements AutoCloseable {
                     return false;
                 }
                 if (closing) {
-                    LOG.warn("writing {} accepted messages to the database failed while stopping; they are written at the next start",
-                            batch.size(), e);
+                    LOG.warn("writing {} {} to the database failed while stopping; they are written at the next start",
+                            batch.size(), what, e);
                     return false;
                 }
-                LOG.warn("writing {} accepted messages to the database failed; retrying in {} ms", batch.size(), backoff.toMillis(), e);
+                LOG.warn("writing {} {} to the database failed; retrying in {} ms", batch.size(), what, backoff.toMillis(), e);
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
 
-    private void writeOneByOne(List<MessageRecord> batch) throws InterruptedException {
-        var written = new ArrayList<MessageRecord>();
+    private void writeOneByOne(List<T> batch) throws InterruptedException {
+        var written = new ArrayList<T>();
         for (var record : batch) {
             try {
-                index.record(List.of(record));
+                writer.accept(List.of(record));
                 written.add(record);
             } catch (RuntimeException e) {
                 if (!refusesData(e)) {
@@ -180,18 +190,17 @@ public final class MessageIndexWriter implements AutoCloseable {
                     }
                     continue;
                 }
-                LOG.error("message {} is spooled and will be delivered, but the database refuses its record, so the API cannot show it",
-                        record.id(), e);
+                LOG.error("the database refuses {} of {}; the spool keeps it, but the API cannot show it", idOf.apply(record), what, e);
             }
         }
         announce(written);
     }
 
-    private void announce(List<MessageRecord> records) {
+    private void announce(List<T> records) {
         try {
-            onWritten.accept(records.stream().map(MessageRecord::id).toList());
+            onWritten.accept(records);
         } catch (RuntimeException e) {
-            LOG.warn("could not note {} messages as recorded; they are written again at the next start", records.size(), e);
+            LOG.warn("could not note {} {} as recorded; they are written again at the next start", records.size(), what, e);
         }
     }
 
