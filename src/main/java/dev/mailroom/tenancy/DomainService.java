@@ -9,6 +9,7 @@ import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.DomainNames;
 import dev.mailroom.dns.InvalidDomainNameException;
 import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.store.Constraints;
 import dev.mailroom.store.Ids;
 import dev.mailroom.store.Page;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public final class DomainService {
             // the client needs time to publish the records: the first check comes one interval later
             domains.insert(domain, claim.isEmpty(), keys, now.plus(schedule.initialInterval()));
         } catch (UnableToExecuteStatementException e) {
-            if (!isConstraintViolation(e)) {
+            if (!Constraints.violated(e)) {
                 throw e;
             }
             // Lost a race for the name between the checks above and the insert; the constraints decided.
@@ -214,7 +215,7 @@ public final class DomainService {
         try {
             domains.replaceKeys(replaced, fresh);
         } catch (UnableToExecuteStatementException e) {
-            if (!isConstraintViolation(e)) {
+            if (!Constraints.violated(e)) {
                 throw e;
             }
             throw new ConflictException(null, "a key rotation of " + domain.name() + " has just started");
@@ -242,11 +243,6 @@ public final class DomainService {
     /** Tells the listeners that keys changed (used by {@link DkimRotation}). */
     void keysChanged() {
         changeListeners.forEach(Runnable::run);
-    }
-
-    /** An integrity constraint refused the statement (SQLSTATE class 23: unique, foreign key...). */
-    private static boolean isConstraintViolation(UnableToExecuteStatementException e) {
-        return e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
     }
 
     private Domain find(Scope scope, String id) {
