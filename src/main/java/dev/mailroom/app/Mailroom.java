@@ -3,6 +3,10 @@ package dev.mailroom.app;
 import dev.mailroom.api.ApiServer;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
+import dev.mailroom.delivery.Pool;
+import dev.mailroom.delivery.PoolAssignments;
+import dev.mailroom.delivery.PoolRepository;
+import dev.mailroom.delivery.PoolService;
 import dev.mailroom.dkim.SecretSealer;
 import dev.mailroom.dns.AuthoritativeServer;
 import dev.mailroom.dns.CachingResolver;
@@ -123,13 +127,15 @@ public final class Mailroom implements AutoCloseable {
             var sealer = new SecretSealer(masterKey);
             MasterKeys.checkAgainstStore(sealer, jdbi);
             var ids = new Ids(clock);
-            var tenantRepository = new TenantRepository(jdbi);
-            var tenants = new TenantService(tenantRepository, ids, clock);
-            var planner = new RecordPlanner(config.platformDomain());
             var events = new EventLog(jdbi, ids, clock);
+            var tenantRepository = new TenantRepository(jdbi, events);
+            var tenants = new TenantService(tenantRepository, ids, clock, Pool.DEFAULT_ID);
+            var planner = new RecordPlanner(config.platformDomain());
             var domainRepository = new DomainRepository(jdbi, events);
             var domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer, planner,
                     new DomainAdvisor(), config.dnsChecks(), ids, clock);
+            var pools = new PoolService(new PoolRepository(jdbi, sealer), ids, clock);
+            var poolAssignments = new PoolAssignments(pools, tenants, domains, domainRepository, clock);
             var resolver = new CachingResolver(config.dnsServers().stream()
                     .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
             var rotation = new DkimRotation(domains, domainRepository, resolver.fresh(), config.dkimRotationOverlap(), clock);

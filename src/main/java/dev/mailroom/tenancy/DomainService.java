@@ -73,7 +73,7 @@ public final class DomainService {
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var token = claim.map(DomainRepository.NameClaim::token).orElseGet(() -> Secrets.dnsToken(TOKEN_LENGTH));
-        var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, now, now);
+        var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, null, now, now);
         var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, 1, KeyState.ACTIVE, now)).toList();
         try {
             // the client needs time to publish the records: the first check comes one interval later
@@ -87,6 +87,17 @@ public final class DomainService {
         }
         changeListeners.forEach(Runnable::run);
         return details(domain);
+    }
+
+    /**
+     * Gives a domain an IP pool of its own (whose existence the caller checked; the database's
+     * foreign key holds it too), or with null lets it follow its tenant's pool again.
+     */
+    public DomainDetails changePool(Scope scope, String id, String poolId) {
+        var domain = find(scope, id);
+        domains.changePool(domain, poolId, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        changeListeners.forEach(Runnable::run);
+        return get(scope, id);
     }
 
     /** Called after a domain or its keys change, e.g. so that the DNS server serves the change at once. */
