@@ -175,7 +175,7 @@ public final class Mailroom implements AutoCloseable {
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    submission, idempotency, clock, () -> isHealthy(database));
+                    pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
