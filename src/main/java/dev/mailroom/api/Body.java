@@ -91,6 +91,22 @@ final class Body {
         return result;
     }
 
+    /**
+     * An object field read as a body of its own whose problems are named {@code field.name} and
+     * reported with this one's. Null when the field is absent or null.
+     */
+    Body optionalObject(String field, String... allowedFields) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!(value instanceof ObjectNode object)) {
+            error(field, "must be an object");
+            return null;
+        }
+        return new Body(object, prefix + field + ".", errors).allowing(allowedFields);
+    }
+
     /** The name this body's problems give a field: {@code messages[2].from} inside a batch. */
     String name(String field) {
         return prefix + field;
@@ -224,6 +240,19 @@ final class Body {
             }
         });
         return result;
+    }
+
+    /** A whole number, or null when the field is absent or null. */
+    Integer optionalInteger(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            error(field, "must be a whole number");
+            return null;
+        }
+        return value.intValue();
     }
 
     /**

@@ -34,6 +34,7 @@ final class DomainRoutes {
             Stream stream,
             DnsSetup setup,
             DomainStatus status,
+            String pool,
             List<DnsRecord> records,
             List<DomainWarning> warnings,
             Instant lastCheckedAt,
@@ -42,7 +43,7 @@ final class DomainRoutes {
 
         static DomainView of(DomainDetails details) {
             var d = details.domain();
-            return new DomainView(d.id(), d.tenantId(), d.name(), d.stream(), d.setup(), d.status(), details.records(),
+            return new DomainView(d.id(), d.tenantId(), d.name(), d.stream(), d.setup(), d.status(), d.pool(), details.records(),
                     details.warnings(), details.lastCheckedAt(), d.createdAt(), d.updatedAt());
         }
     }

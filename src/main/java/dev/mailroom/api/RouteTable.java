@@ -30,6 +30,10 @@ final class RouteTable {
         add(HandlerType.POST, path, handler);
     }
 
+    void put(String path, Handler handler) {
+        add(HandlerType.PUT, path, handler);
+    }
+
     void patch(String path, Handler handler) {
         add(HandlerType.PATCH, path, handler);
     }

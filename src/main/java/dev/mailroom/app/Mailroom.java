@@ -3,6 +3,10 @@ package dev.mailroom.app;
 import dev.mailroom.api.ApiServer;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
+import dev.mailroom.delivery.Pool;
+import dev.mailroom.delivery.PoolAssignments;
+import dev.mailroom.delivery.PoolRepository;
+import dev.mailroom.delivery.PoolService;
 import dev.mailroom.dkim.SecretSealer;
 import dev.mailroom.dns.AuthoritativeServer;
 import dev.mailroom.dns.CachingResolver;
@@ -124,13 +128,15 @@ public final class Mailroom implements AutoCloseable {
             var sealer = new SecretSealer(masterKey);
             MasterKeys.checkAgainstStore(sealer, jdbi);
             var ids = new Ids(clock);
-            var tenantRepository = new TenantRepository(jdbi);
-            var tenants = new TenantService(tenantRepository, ids, clock);
-            var planner = new RecordPlanner(config.platformDomain());
             var events = new EventLog(jdbi, ids, clock);
+            var tenantRepository = new TenantRepository(jdbi, events);
+            var tenants = new TenantService(tenantRepository, ids, clock, Pool.DEFAULT_ID);
+            var planner = new RecordPlanner(config.platformDomain());
             var domainRepository = new DomainRepository(jdbi, events);
             var domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer, planner,
                     new DomainAdvisor(), config.dnsChecks(), ids, clock);
+            var pools = new PoolService(new PoolRepository(jdbi, sealer), ids, clock);
+            var poolAssignments = new PoolAssignments(pools, tenants, domains, domainRepository, clock);
             var resolver = new CachingResolver(config.dnsServers().stream()
                     .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
             var rotation = new DkimRotation(domains, domainRepository, resolver.fresh(), config.dkimRotationOverlap(), clock);
@@ -172,7 +178,7 @@ public final class Mailroom implements AutoCloseable {
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    submission, idempotency, clock, () -> isHealthy(database));
+                    pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);

@@ -6,6 +6,7 @@ import java.time.Instant;
 /**
  * A sending domain of a tenant, for one stream. {@code token} names the domain inside
  * Mailroom's own zone (DKIM CNAME targets, DMARC report address) without revealing it.
+ * {@code pool} is the id of an IP pool of the domain's own; null: its mail leaves from the tenant's.
  */
 public record Domain(
         String id,
@@ -15,6 +16,7 @@ public record Domain(
         DnsSetup setup,
         DomainStatus status,
         String token,
+        String pool,
         Instant createdAt,
         Instant updatedAt) {
 

@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Sending domains, the ownership of their names, and their DKIM keys. */
 public final class DomainRepository {
-    private static final String COLUMNS = "d.id, d.tenant_id, d.name, d.stream, d.setup, d.status, n.token, d.created_at, d.updated_at";
+    private static final String COLUMNS = "d.id, d.tenant_id, d.name, d.stream, d.setup, d.status, n.token, d.pool_id, d.created_at, d.updated_at";
     private static final String FROM = " FROM domains d JOIN domain_names n ON n.name = d.name AND n.tenant_id = d.tenant_id";
     private final Jdbi jdbi;
     private final EventLog events;
@@ -313,6 +313,16 @@ public final class DomainRepository {
         });
     }
 
+    /** Gives a domain a pool of its own, or (null) lets it follow its tenant's again. */
+    public void changePool(Domain domain, String poolId, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE domains SET pool_id = :pool, updated_at = :now WHERE id = :id AND tenant_id = :tenant")
+                .bind("id", domain.id())
+                .bind("tenant", domain.tenantId())
+                .bind("pool", poolId)
+                .bind("now", Rows.timestamp(now))
+                .execute());
+    }
+
     /** Deletes a domain with its keys; the last domain on a name gives the name up for others to claim. */
     public void delete(Domain domain) {
         jdbi.useTransaction(h -> {
@@ -338,6 +348,7 @@ public final class DomainRepository {
                 DnsSetup.valueOf(rs.getString("setup")),
                 DomainStatus.valueOf(rs.getString("status")),
                 rs.getString("token"),
+                rs.getString("pool_id"),
                 Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "updated_at"));
     }

@@ -9,6 +9,7 @@ import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.dns.DomainNames;
 import dev.mailroom.dns.InvalidDomainNameException;
 import dev.mailroom.dns.RecordPlanner;
+import dev.mailroom.store.Constraints;
 import dev.mailroom.store.Ids;
 import dev.mailroom.store.Page;
 import java.time.Clock;
@@ -72,13 +73,13 @@ public final class DomainService {
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var token = claim.map(DomainRepository.NameClaim::token).orElseGet(() -> Secrets.dnsToken(TOKEN_LENGTH));
-        var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, now, now);
+        var domain = new Domain(ids.next("dom"), tenantId, name, stream, setup, DomainStatus.PENDING, token, null, now, now);
         var keys = Arrays.stream(DkimAlgorithm.values()).map(algorithm -> newKey(domain, algorithm, 1, KeyState.ACTIVE, now)).toList();
         try {
             // the client needs time to publish the records: the first check comes one interval later
             domains.insert(domain, claim.isEmpty(), keys, now.plus(schedule.initialInterval()));
         } catch (UnableToExecuteStatementException e) {
-            if (!isConstraintViolation(e)) {
+            if (!Constraints.violated(e)) {
                 throw e;
             }
             // Lost a race for the name between the checks above and the insert; the constraints decided.
@@ -86,6 +87,17 @@ public final class DomainService {
         }
         changeListeners.forEach(Runnable::run);
         return details(domain);
+    }
+
+    /**
+     * Gives a domain an IP pool of its own (whose existence the caller checked; the database's
+     * foreign key holds it too), or with null lets it follow its tenant's pool again.
+     */
+    public DomainDetails changePool(Scope scope, String id, String poolId) {
+        var domain = find(scope, id);
+        domains.changePool(domain, poolId, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        changeListeners.forEach(Runnable::run);
+        return get(scope, id);
     }
 
     /** Called after a domain or its keys change, e.g. so that the DNS server serves the change at once. */
@@ -214,7 +226,7 @@ public final class DomainService {
         try {
             domains.replaceKeys(replaced, fresh);
         } catch (UnableToExecuteStatementException e) {
-            if (!isConstraintViolation(e)) {
+            if (!Constraints.violated(e)) {
                 throw e;
             }
             throw new ConflictException(null, "a key rotation of " + domain.name() + " has just started");
@@ -242,11 +254,6 @@ public final class DomainService {
     /** Tells the listeners that keys changed (used by {@link DkimRotation}). */
     void keysChanged() {
         changeListeners.forEach(Runnable::run);
-    }
-
-    /** An integrity constraint refused the statement (SQLSTATE class 23: unique, foreign key...). */
-    private static boolean isConstraintViolation(UnableToExecuteStatementException e) {
-        return e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
     }
 
     private Domain find(Scope scope, String id) {

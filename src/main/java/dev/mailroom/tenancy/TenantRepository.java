@@ -3,6 +3,7 @@ package dev.mailroom.tenancy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.events.EventLog;
 import dev.mailroom.store.Page;
 import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
@@ -12,41 +13,70 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
 
 public final class TenantRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, status, status_reason, lifecycle, pool_id, metadata, hourly_cap, daily_cap, created_at, updated_at";
     private final Jdbi jdbi;
+    private final EventLog events;
 
-    public TenantRepository(Jdbi jdbi) {
+    public TenantRepository(Jdbi jdbi, EventLog events) {
         this.jdbi = jdbi;
+        this.events = events;
     }
 
     public void insert(Tenant tenant) {
-        write("INSERT INTO tenants (" + COLUMNS + ") VALUES "
-                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :hourly, :daily, :created, :updated)", tenant);
+        jdbi.useHandle(h -> bind(h.createUpdate("INSERT INTO tenants (" + COLUMNS + ") VALUES "
+                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :hourly, :daily, :created, :updated)"), tenant)
+                .bind("pool", tenant.pool())
+                .execute());
     }
 
-    /** Writes the whole record; its id and creation time never change. */
+    /**
+     * Writes the whole record but its pool; its id and creation time never change. The pool moves
+     * only by {@link #changePool}, so that writing a record read before a move cannot undo the move.
+     */
     public void update(Tenant tenant) {
-        write("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, lifecycle = :lifecycle, "
-                + "pool_id = :pool, metadata = :metadata, hourly_cap = :hourly, daily_cap = :daily, created_at = :created, updated_at = :updated WHERE id = :id", tenant);
+        jdbi.useHandle(h -> bind(h.createUpdate("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
+                + "lifecycle = :lifecycle, metadata = :metadata, hourly_cap = :hourly, daily_cap = :daily, created_at = :created, "
+                + "updated_at = :updated WHERE id = :id"), tenant)
+                .execute());
     }
 
-    private void write(String sql, Tenant tenant) {
-        jdbi.useHandle(h -> h.createUpdate(sql)
+    /**
+     * Moves a tenant to another pool and records {@code tenant.pool_changed}, all or nothing, and
+     * only if the tenant is still in the pool the move started from: of two moves at once, one wins,
+     * so the events' {@code from} and {@code to} always chain. Returns whether it was stored.
+     */
+    public boolean changePool(Tenant tenant, Tenant moved) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE tenants SET pool_id = :to, updated_at = :updated WHERE id = :id AND pool_id = :from")
+                    .bind("id", tenant.id())
+                    .bind("from", tenant.pool())
+                    .bind("to", moved.pool())
+                    .bind("updated", Rows.timestamp(moved.updatedAt()))
+                    .execute();
+            if (updated == 0) {
+                return false;
+            }
+            events.append(h, tenant.id(), "tenant.pool_changed", tenant.id(), Map.of("from", tenant.pool(), "to", moved.pool()));
+            return true;
+        });
+    }
+
+    private static Update bind(Update update, Tenant tenant) {
+        return update
                 .bind("id", tenant.id())
                 .bind("name", tenant.name())
                 .bind("status", tenant.status().name())
                 .bind("reason", tenant.statusReason())
                 .bind("lifecycle", tenant.lifecycle().name())
-                .bind("pool", tenant.pool())
                 .bind("metadata", toJson(tenant.metadata()))
                 .bindByType("hourly", tenant.hourlyCap(), Integer.class)
                 .bindByType("daily", tenant.dailyCap(), Integer.class)
                 .bind("created", Rows.timestamp(tenant.createdAt()))
-                .bind("updated", Rows.timestamp(tenant.updatedAt()))
-                .execute());
+                .bind("updated", Rows.timestamp(tenant.updatedAt()));
     }
 
     public Optional<Tenant> find(Scope scope, String id) {

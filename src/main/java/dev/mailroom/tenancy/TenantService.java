@@ -17,19 +17,22 @@ public final class TenantService {
     private final TenantRepository tenants;
     private final Ids ids;
     private final Clock clock;
+    private final String defaultPool;
 
     private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public TenantService(TenantRepository tenants, Ids ids, Clock clock) {
+    /** @param defaultPool the id of the IP pool new tenants join (pools are delivery's; tenancy only holds the id) */
+    public TenantService(TenantRepository tenants, Ids ids, Clock clock, String defaultPool) {
         this.tenants = tenants;
         this.ids = ids;
         this.clock = clock;
+        this.defaultPool = defaultPool;
     }
 
     public Tenant create(String name, Map<String, String> metadata) {
         validate(name, metadata);
         var now = now();
-        var tenant = new Tenant(ids.next("tnt"), name.strip(), TenantStatus.ACTIVE, null, Lifecycle.SETUP, null,
+        var tenant = new Tenant(ids.next("tnt"), name.strip(), TenantStatus.ACTIVE, null, Lifecycle.SETUP, defaultPool,
                 Map.copyOf(metadata), null, null, now, now);
         tenants.insert(tenant);
         return tenant;
@@ -67,6 +70,25 @@ public final class TenantService {
         var tenant = get(scope, id);
         requireNotOffboarded(tenant);
         return changeStatus(tenant, TenantStatus.ACTIVE, null);
+    }
+
+    /**
+     * Moves a tenant's mail to another IP pool, recording {@code tenant.pool_changed}. The caller
+     * checks that the pool exists (the database's foreign key holds it too); moving a tenant to the
+     * pool it is in changes nothing and records nothing.
+     */
+    public Tenant changePool(Scope scope, String id, String poolId) {
+        var tenant = get(scope, id);
+        requireNotOffboarded(tenant);
+        if (tenant.pool().equals(poolId)) {
+            return tenant;
+        }
+        var moved = tenant.withPool(poolId, now());
+        if (!tenants.changePool(tenant, moved)) {
+            throw new ConflictException(null, "tenant " + id + " was moved to another pool at the same time; read it and try again");
+        }
+        changeListeners.forEach(Runnable::run);
+        return moved;
     }
 
     /** Runs {@code listener} after every change to a tenant (caches of tenant state listen). */

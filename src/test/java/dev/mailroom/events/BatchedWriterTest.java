@@ -42,7 +42,7 @@ class BatchedWriterTest {
         var ids = new Ids(Clock.systemUTC());
         events = new EventLog(database.jdbi(), ids, Clock.systemUTC());
         index = new MessageIndex(database.jdbi(), events);
-        tenant = new TenantService(new TenantRepository(database.jdbi()), ids, Clock.systemUTC()).create("A", Map.of()).id();
+        tenant = new TenantService(new TenantRepository(database.jdbi(), events), ids, Clock.systemUTC(), "pool_starter").create("A", Map.of()).id();
     }
 
     @AfterEach

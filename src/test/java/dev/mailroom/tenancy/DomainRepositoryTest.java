@@ -116,7 +116,7 @@ class DomainRepositoryTest {
         var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // as if B's request had checked the name while it was free and inserted after A claimed it
         var intruder = new Domain("dom_intruder", tenantB.id(), claimed.name(), Stream.TRANSACTIONAL, DnsSetup.CNAME,
-                DomainStatus.PENDING, claimed.token(), now, now);
+                DomainStatus.PENDING, claimed.token(), null, now, now);
         assertThatThrownBy(() -> fixture.domainRepository.insert(intruder, false, List.of(), now))
                 .isInstanceOf(org.jdbi.v3.core.statement.UnableToExecuteStatementException.class);
         assertThat(fixture.domains.list(Scope.tenant(tenantB.id()), null, 10).data()).isEmpty();

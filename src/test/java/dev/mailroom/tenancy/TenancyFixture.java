@@ -10,32 +10,32 @@ import dev.mailroom.store.Ids;
 import dev.mailroom.store.TestDatabase;
 import java.time.Clock;
 
-/** The tenancy services on a fresh test database, as the application wires them. */
-final class TenancyFixture implements AutoCloseable {
-    final TestDatabase.Instance instance;
-    final Database database;
-    final SecretSealer sealer = new SecretSealer(MasterKey.generate());
-    final TenantRepository tenantRepository;
-    final TenantService tenants;
-    final EventLog events;
-    final DomainRepository domainRepository;
-    final DomainService domains;
-    final ApiKeyRepository keyRepository;
-    final ApiKeyService keys;
-    final SmtpCredentialService credentials;
+/** The tenancy services on a fresh test database, as the application wires them (also for the packages built on tenancy). */
+public final class TenancyFixture implements AutoCloseable {
+    public final TestDatabase.Instance instance;
+    public final Database database;
+    public final SecretSealer sealer = new SecretSealer(MasterKey.generate());
+    public final TenantRepository tenantRepository;
+    public final TenantService tenants;
+    public final EventLog events;
+    public final DomainRepository domainRepository;
+    public final DomainService domains;
+    public final ApiKeyRepository keyRepository;
+    public final ApiKeyService keys;
+    public final SmtpCredentialService credentials;
 
-    TenancyFixture(TestDatabase kind) {
+    public TenancyFixture(TestDatabase kind) {
         this(kind, Clock.systemUTC());
     }
 
-    TenancyFixture(TestDatabase kind, Clock clock) {
+    public TenancyFixture(TestDatabase kind, Clock clock) {
         instance = kind.create();
         database = instance.open();
         var ids = new Ids(clock);
         var jdbi = database.jdbi();
-        tenantRepository = new TenantRepository(jdbi);
-        tenants = new TenantService(tenantRepository, ids, clock);
         events = new EventLog(jdbi, ids, clock);
+        tenantRepository = new TenantRepository(jdbi, events);
+        tenants = new TenantService(tenantRepository, ids, clock, "pool_starter");
         domainRepository = new DomainRepository(jdbi, events);
         domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer,
                 new RecordPlanner("mailroom.test"), new DomainAdvisor(), MonitorSchedule.DEFAULT, ids, clock);

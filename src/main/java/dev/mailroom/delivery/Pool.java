@@ -1,0 +1,46 @@
+package dev.mailroom.delivery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * An IP pool: the source addresses a tenant's mail leaves from, or the smarthost it is relayed
+ * through, never both. A pool with neither sends from the machine's default address with the
+ * configured {@code hostname} as EHLO name, which is how a fresh installation sends.
+ */
+public record Pool(String id, String name, PoolTier tier, List<PoolAddress> addresses, Smarthost smarthost, Instant createdAt) {
+    /** The pool new tenants join. */
+    public static final String DEFAULT_ID = PoolTier.STARTER.seededPoolId();
+
+    public Pool {
+        addresses = List.copyOf(addresses);
+    }
+
+    Pool withAddresses(List<PoolAddress> newAddresses) {
+        return new Pool(id, name, tier, newAddresses, smarthost, createdAt);
+    }
+
+    /**
+     * A source address for a new connection, each address chosen with a chance proportional to
+     * its weight; empty when the pool has no addresses (it relays, or uses the default address).
+     */
+    public Optional<PoolAddress> pick(RandomGenerator random) {
+        if (addresses.isEmpty()) {
+            return Optional.empty();
+        }
+        int total = 0;
+        for (var address : addresses) {
+            total += address.weight();
+        }
+        int ticket = random.nextInt(total);
+        for (var address : addresses) {
+            ticket -= address.weight();
+            if (ticket < 0) {
+                return Optional.of(address);
+            }
+        }
+        throw new IllegalStateException("nextInt(" + total + ") answered outside its bound");
+    }
+}
