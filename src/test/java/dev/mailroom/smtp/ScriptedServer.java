@@ -42,7 +42,10 @@ final class ScriptedServer implements AutoCloseable {
 
     /** @param implicitTls when given, the connection is TLS from its first byte, as on port 465 */
     ScriptedServer(SSLContext implicitTls, Script script) throws IOException {
-        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        listener = new ServerSocket();
+        // small and fixed, so that a client writing to a script that does not read blocks soon, whatever the host's TCP tuning
+        listener.setReceiveBufferSize(64 * 1024);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         thread = Thread.ofVirtual().name("scripted-smtp").start(() -> {
             try (var socket = accept(implicitTls)) {
                 script.run(new Peer(socket));
