@@ -17,8 +17,7 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("an SMTP reply code is 200 to 599, got " + code);
         }
-        // the classes are 2, 4 and 5 only, so a 3xx reply can carry none
-        if (enhanced != null && (!ENHANCED.matcher(enhanced).matches() || enhanced.charAt(0) - '0' != code / 100)) {
+        if (enhanced != null && !fits(code, enhanced)) {
             throw new IllegalArgumentException("'" + enhanced + "' is not an enhanced status code of the class of " + code);
         }
         lines = List.copyOf(lines);
@@ -30,6 +29,12 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
                 throw new IllegalArgumentException("a reply line cannot hold CR or LF");
             }
         }
+    }
+
+    /** Whether {@code enhanced} is an enhanced status code (RFC 3463 §2) of the class of {@code code}. */
+    static boolean fits(int code, String enhanced) {
+        // the classes are 2, 4 and 5 only, so a 3xx reply can carry none
+        return ENHANCED.matcher(enhanced).matches() && enhanced.charAt(0) - '0' == code / 100;
     }
 
     /** A reply with an enhanced status code, e.g. {@code of(550, "5.1.1", "No such user")}. */
