@@ -2,6 +2,8 @@ package dev.mailroom.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mailroom.delivery.Rate;
+import dev.mailroom.delivery.Shaping;
 import dev.mailroom.dns.DomainNames;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,6 +42,15 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Starting points for the big mailbox providers, whose MX hosts serve millions of domains:
+     * more connections where they take them, fewer where they are known to push back.
+     */
+    static final List<String> DEFAULT_PROVIDERS = List.of(
+            "gmail mx=google.com|googlemail.com connections=20",
+            "outlook mx=outlook.com|hotmail.com connections=10",
+            "yahoo mx=yahoodns.net|yahoo.com|aol.com connections=5 per_connection=20");
+
     static final List<Key> KEYS = List.of(
             new Key("data_dir", "./data", Path::of),
             new Key("database.url", "", ConfigLoader::jdbcUrl),
@@ -73,8 +84,24 @@ public final class ConfigLoader {
             new Key("dkim.rotation.overlap", "7d", ConfigLoader::duration),
             new Key("dns.authoritative.listen", "", ConfigLoader::optionalHostPort),
             new Key("dns.authoritative.addresses", "", ConfigLoader::addresses),
+            new Key("delivery.enabled", "true", ConfigLoader::bool),
             new Key("delivery.mx_port", "25", text -> integer(text, 1, 65535)),
             new Key("delivery.smarthost", "", ConfigLoader::optionalHostPort),
+            new Key("delivery.max_connections", "10", text -> integer(text, 1, 10_000)),
+            new Key("delivery.messages_per_connection", "100", text -> integer(text, 1, 1_000_000)),
+            new Key("delivery.site_rate", "", ConfigLoader::optionalRate),
+            new Key("delivery.providers", String.join(",", DEFAULT_PROVIDERS), ConfigLoader::list),
+            new Key("delivery.source.max_connections", "200", text -> integer(text, 1, 100_000)),
+            new Key("delivery.source.rate", "", ConfigLoader::optionalRate),
+            new Key("delivery.tenant_rate", "", ConfigLoader::optionalRate),
+            new Key("delivery.backoff.rate", "60/m", Rate::parse),
+            new Key("delivery.backoff.recover_after", "10", text -> integer(text, 1, 100_000)),
+            new Key("delivery.retry.first_delay", "5m", ConfigLoader::duration),
+            new Key("delivery.retry.max_delay", "4h", ConfigLoader::duration),
+            new Key("delivery.retry.max_age", "5d", ConfigLoader::duration),
+            new Key("delivery.tenant_window", "1000", text -> integer(text, 4, 1_000_000)),
+            new Key("delivery.idle_timeout", "5s", ConfigLoader::duration),
+            new Key("delivery.no_route_attempts", "3", text -> integer(text, 1, 100)),
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
             new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
 
@@ -107,6 +134,7 @@ public final class ConfigLoader {
         if ((values.get("smtp.submission.tls.cert") == null) != (values.get("smtp.submission.tls.key") == null)) {
             problems.add("smtp.submission.tls.cert and smtp.submission.tls.key: set both (a certificate and its key) or neither");
         }
+        var delivery = deliveryKeys(values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -136,10 +164,48 @@ public final class ConfigLoader {
                 (Duration) values.get("dkim.rotation.overlap"),
                 (HostPort) values.get("dns.authoritative.listen"),
                 castList(values.get("dns.authoritative.addresses")),
-                (Integer) values.get("delivery.mx_port"),
-                (HostPort) values.get("delivery.smarthost"),
+                delivery,
                 (Boolean) values.get("webhooks.allow_private"),
                 (Integer) values.get("reputation.min_volume"));
+    }
+
+    /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */
+    private static MailroomConfig.Delivery deliveryKeys(Map<String, Object> values, List<String> problems) {
+        if (values.keySet().stream().filter(name -> name.startsWith("delivery.")).count()
+                != KEYS.stream().filter(key -> key.name().startsWith("delivery.")).count()) {
+            return null; // a delivery key is bad: reported already
+        }
+        var site = new Shaping.SiteLimits((Integer) values.get("delivery.max_connections"), (Integer) values.get("delivery.messages_per_connection"),
+                (Rate) values.get("delivery.site_rate"), false);
+        var providers = new ArrayList<Shaping.ProviderRule>();
+        for (String rule : ConfigLoader.<String>castList(values.get("delivery.providers"))) {
+            try {
+                providers.add(Shaping.ProviderRule.parse(rule, site));
+            } catch (IllegalArgumentException e) {
+                problems.add("delivery.providers: " + e.getMessage());
+            }
+        }
+        var first = (Duration) values.get("delivery.retry.first_delay");
+        var max = (Duration) values.get("delivery.retry.max_delay");
+        if (first.isZero() || max.compareTo(first) < 0) {
+            problems.add("delivery.retry.max_delay must be at least delivery.retry.first_delay, which must be positive");
+        }
+        var shaping = new Shaping(site, providers,
+                new Shaping.SourceLimits((Integer) values.get("delivery.source.max_connections"), (Rate) values.get("delivery.source.rate")),
+                (Rate) values.get("delivery.tenant_rate"),
+                new Shaping.Backoff((Rate) values.get("delivery.backoff.rate"), (Integer) values.get("delivery.backoff.recover_after"), 8));
+        return new MailroomConfig.Delivery((Boolean) values.get("delivery.enabled"), (Integer) values.get("delivery.mx_port"),
+                (HostPort) values.get("delivery.smarthost"), shaping, first, max, (Duration) values.get("delivery.retry.max_age"),
+                (Integer) values.get("delivery.tenant_window"), (Duration) values.get("delivery.idle_timeout"),
+                (Integer) values.get("delivery.no_route_attempts"));
+    }
+
+    private static Rate optionalRate(String text) {
+        return text.isEmpty() ? null : Rate.parse(text);
+    }
+
+    private static List<String> list(String text) {
+        return text.isEmpty() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
     private static void readYaml(Path file, Map<String, String> into, List<String> problems) {

@@ -1,10 +1,25 @@
 package dev.mailroom.app;
 
 import dev.mailroom.api.ApiServer;
+import dev.mailroom.delivery.ConnectionLimiter;
+import dev.mailroom.delivery.Delivery;
+import dev.mailroom.delivery.Egress;
+import dev.mailroom.delivery.EgressPolicy;
+import dev.mailroom.delivery.LocalConnectionLimiter;
+import dev.mailroom.delivery.LocalRateLimiter;
+import dev.mailroom.delivery.RateLimiter;
+import dev.mailroom.delivery.RedisConnectionLimiter;
+import dev.mailroom.delivery.RedisRateLimiter;
+import dev.mailroom.delivery.RetrySchedule;
+import dev.mailroom.dns.DnsLookup;
+import dev.mailroom.smtp.ClientSettings;
+import redis.clients.jedis.JedisPooled;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.delivery.Pool;
+import dev.mailroom.delivery.Pool;
 import dev.mailroom.delivery.PoolAssignments;
+import dev.mailroom.tenancy.NotFoundException;
 import dev.mailroom.delivery.PoolRepository;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.dkim.SecretSealer;
@@ -74,6 +89,7 @@ public final class Mailroom implements AutoCloseable {
     private final Spool spool;
     private final Verp verp;
     private final BatchedWriter<MessageRecord> indexWriter;
+    private final Delivery delivery;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
     private final SmtpServer smtp;
@@ -83,13 +99,15 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, java.util.concurrent.ScheduledExecutorService housekeeping,
+    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery,
+            java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
         this.database = database;
         this.spool = spool;
         this.verp = verp;
         this.indexWriter = indexWriter;
+        this.delivery = delivery;
         this.housekeeping = housekeeping;
         this.api = api;
         this.monitor = monitor;
@@ -114,6 +132,7 @@ public final class Mailroom implements AutoCloseable {
         var database = Database.open(url, config.databasePoolSize());
         Spool spool = null;
         BatchedWriter<MessageRecord> indexWriter = null;
+        Delivery delivery = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
         DomainMonitor monitor = null;
@@ -174,6 +193,11 @@ public final class Mailroom implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting", e);
             }
+            if (config.delivery().enabled()) {
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, clock);
+            } else {
+                LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
+            }
             var idempotency = new IdempotencyKeys(jdbi, clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
@@ -192,13 +216,13 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, housekeeping, api, smtp, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, delivery, housekeeping, api, smtp, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, indexWriter, spool, database);
             throw e;
         }
     }
@@ -241,9 +265,71 @@ public final class Mailroom implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         gcMetrics.close();
+        if (delivery != null) {
+            delivery.close();
+        }
         indexWriter.close();
         spool.close();
         database.close();
+    }
+
+    /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
+    private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
+            PoolAssignments pools, Clock clock) {
+        var options = config.delivery();
+        RateLimiter rates = new LocalRateLimiter(clock);
+        ConnectionLimiter connections = new LocalConnectionLimiter();
+        if (!config.redisUrl().isEmpty()) {
+            var redis = new JedisPooled(java.net.URI.create(config.redisUrl()));
+            rates = new RedisRateLimiter(redis);
+            connections = new RedisConnectionLimiter(redis);
+        }
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        var settings = new Delivery.Settings(options.mxPort(), options.tenantWindow(), options.noRouteAttempts(), options.idleTimeout(),
+                ClientSettings.Timeouts.rfc5321(), options.shaping(),
+                new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
+        var egress = egressPolicy(config, pools, random);
+        try {
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random);
+            LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
+                    options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");
+            return delivery;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting delivery", e);
+        }
+    }
+
+    /**
+     * Where mail leaves: everything through delivery.smarthost when it is set; else the sending
+     * domain's (or tenant's) pool: its smarthost, or one of its addresses by weight, or, for a pool
+     * without addresses, the machine's own address greeting as {@code hostname}.
+     */
+    private static EgressPolicy egressPolicy(MailroomConfig config, PoolAssignments pools, java.util.random.RandomGenerator random) {
+        var direct = new Egress.Direct(null, config.hostname());
+        var global = config.delivery().smarthost();
+        if (global != null) {
+            var relay = new Egress.Relay(global.host(), global.port(), ClientSettings.TlsPolicy.OPPORTUNISTIC, null, null, config.hostname());
+            return (tenant, domain) -> relay;
+        }
+        return (tenant, domain) -> {
+            Pool pool;
+            try {
+                pool = pools.poolFor(tenant, domain);
+            } catch (NotFoundException gone) {
+                return direct; // the domain was deleted after its mail was accepted: that mail still goes
+            }
+            if (pool.smarthost() != null) {
+                var host = pool.smarthost();
+                var tls = switch (host.tls()) {
+                    case STARTTLS -> ClientSettings.TlsPolicy.REQUIRED;
+                    case TLS -> ClientSettings.TlsPolicy.IMPLICIT;
+                    case NONE -> ClientSettings.TlsPolicy.NONE;
+                };
+                return new Egress.Relay(host.host(), host.port(), tls, host.username(), host.password(), config.hostname());
+            }
+            return pool.pick(random).<Egress>map(address -> new Egress.Direct(address.inetAddress(), address.hostname())).orElse(direct);
+        };
     }
 
     /** SMTP submission with STARTTLS: the configured certificate, or a self-signed one kept in data_dir/tls. */

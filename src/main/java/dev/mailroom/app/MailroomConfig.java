@@ -33,8 +33,7 @@ public record MailroomConfig(
         Duration dkimRotationOverlap,
         HostPort dnsAuthoritativeListen,
         List<InetAddress> dnsAuthoritativeAddresses,
-        int deliveryMxPort,
-        HostPort deliverySmarthost,
+        Delivery delivery,
         boolean webhooksAllowPrivate,
         int reputationMinVolume) {
 
@@ -44,6 +43,14 @@ public record MailroomConfig(
 
     /** The sending.* keys: what one message may be, and the default caps per tenant (0 = none). */
     public record Sending(int maxMessageBytes, int maxRecipients, int hourlyCap, int dailyCap) {}
+
+    /**
+     * The delivery.* keys.
+     *
+     * @param smarthost null: deliver to the recipients' MX hosts
+     */
+    public record Delivery(boolean enabled, int mxPort, HostPort smarthost, dev.mailroom.delivery.Shaping shaping, Duration retryFirstDelay,
+            Duration retryMaxDelay, Duration retryMaxAge, int tenantWindow, Duration idleTimeout, int noRouteAttempts) {}
 
     @Override
     public String toString() {

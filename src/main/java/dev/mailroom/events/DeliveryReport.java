@@ -59,6 +59,7 @@ public record DeliveryReport(String tenantId, String domainId, String messageId,
         data.put("response", response);
         data.put("mx_host", mxHost);
         data.put("source_ip", sourceAddress);
+        data.put("attempted_at", at.toString());
         if (status == RecipientStatus.BOUNCED) {
             data.put("bounce_type", "hard");
         }

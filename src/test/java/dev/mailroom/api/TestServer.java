@@ -46,6 +46,8 @@ public final class TestServer implements AutoCloseable {
             env.put("MAILROOM_DATABASE_URL", database.url());
         }
         env.putIfAbsent("MAILROOM_ADMIN_KEY", ADMIN_KEY);
+        // tests of acceptance see what they accepted stay queued; delivery tests turn it on
+        env.put("MAILROOM_DELIVERY_ENABLED", "false");
         env.putAll(extraEnv);
         env.values().removeIf(String::isEmpty);
         var server = new TestServer(ConfigLoader.load(null, env));

@@ -31,8 +31,8 @@ class ConfigLoaderTest {
         assertThat(config.smtpInboundListen()).isEqualTo(new HostPort("127.0.0.1", 2525));
         assertThat(config.dnsServers()).isEmpty();
         assertThat(config.dnsAuthoritativeListen()).isNull();
-        assertThat(config.deliveryMxPort()).isEqualTo(25);
-        assertThat(config.deliverySmarthost()).isNull();
+        assertThat(config.delivery().mxPort()).isEqualTo(25);
+        assertThat(config.delivery().smarthost()).isNull();
         assertThat(config.webhooksAllowPrivate()).isFalse();
         assertThat(config.reputationMinVolume()).isEqualTo(100);
         assertThat(config.hostname()).isNotBlank();
@@ -66,7 +66,7 @@ class ConfigLoaderTest {
         assertThat(config.platformDomain()).isEqualTo("mail.agency.example");
         assertThat(config.httpListen()).isEqualTo(new HostPort("127.0.0.1", 9000));
         assertThat(config.dnsServers()).containsExactly(new HostPort("10.0.0.53", 53), new HostPort("10.0.0.54", 53));
-        assertThat(config.deliveryMxPort()).isEqualTo(2526);
+        assertThat(config.delivery().mxPort()).isEqualTo(2526);
         assertThat(config.webhooksAllowPrivate()).isTrue();
         assertThat(ConfigLoader.load(file, Map.of()).dnsServers()).containsExactly(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53));
     }

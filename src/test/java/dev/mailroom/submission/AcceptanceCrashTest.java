@@ -51,7 +51,7 @@ class AcceptanceCrashTest {
             var data = dir.resolve("data");
             var env = Map.of("MAILROOM_DATA_DIR", data.toString(), "MAILROOM_HTTP_LISTEN", "127.0.0.1:" + port, "MAILROOM_ADMIN_KEY", KEY,
                     "MAILROOM_DNS_SERVERS", "127.0.0.1:" + knot.address().getPort(), "MAILROOM_HOSTNAME", "mx.test.example",
-                    "MAILROOM_SMTP_SUBMISSION_LISTEN", "127.0.0.1:0");
+                    "MAILROOM_SMTP_SUBMISSION_LISTEN", "127.0.0.1:0", "MAILROOM_DELIVERY_ENABLED", "false");
             var base = "http://127.0.0.1:" + port;
             var process = start(env, base);
             var tenant = post(base + "/v1/tenants", "{\"name\":\"Crash\"}").path("id").asText();

@@ -83,6 +83,12 @@ public final class SendingFixture implements AutoCloseable {
         knot.publish(published);
     }
 
+    /** Adds zone-file lines (relative to {@link #ZONE}) to what knot serves, e.g. the MX records of recipient domains. */
+    public void publishZoneLines(List<String> lines) throws Exception {
+        published.addAll(lines);
+        knot.publish(published);
+    }
+
     /** A key of the tenant with the given permissions (and domains, when not null). */
     public String key(String tenant, String permissions, List<String> domainIds) {
         var body = "{\"tenant_id\":\"" + tenant + "\",\"permissions\":[" + permissions + "]"

@@ -1,0 +1,114 @@
+package dev.mailroom.delivery;
+
+import dev.mailroom.dns.DnsLookup;
+import dev.mailroom.events.BatchedWriter;
+import dev.mailroom.events.DeliveryReport;
+import dev.mailroom.events.MessageIndex;
+import dev.mailroom.message.Verp;
+import dev.mailroom.smtp.ClientSettings;
+import dev.mailroom.spool.Spool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivery, assembled: the scheduler takes due recipients from the spool tenant by tenant, the
+ * router finds each one's egress and receiving site, lanes (egress x site) carry them over reused
+ * connections within the traffic-shaping limits, and the recorder settles every attempt in the
+ * spool and reports it to the message index and the event log.
+ */
+public final class Delivery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+    /** How long stopping waits for connections in the middle of a transaction. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private final Spool spool;
+    private final BatchedWriter<DeliveryReport> reports;
+    private final Router router;
+    private final Scheduler scheduler;
+    private final AtomicBoolean stopping;
+
+    /**
+     * @param mxPort the port of MX hosts (25; tests point it elsewhere)
+     * @param tenantWindow recipients of one tenant held in memory at most
+     * @param noRouteAttempts a domain with neither MX nor address bounces after this many attempts
+     * @param idleTimeout how long a connection waits for its lane's next recipient before it closes
+     */
+    public record Settings(int mxPort, int tenantWindow, int noRouteAttempts, Duration idleTimeout, ClientSettings.Timeouts timeouts,
+            Shaping shaping, RetrySchedule retries) {
+        public Settings {
+            if (tenantWindow < 4 || noRouteAttempts < 1) {
+                throw new IllegalArgumentException("a tenant window holds at least 4 recipients; a route needs at least one attempt");
+            }
+        }
+    }
+
+    private Delivery(Spool spool, BatchedWriter<DeliveryReport> reports, Router router, Scheduler scheduler, AtomicBoolean stopping) {
+        this.spool = spool;
+        this.reports = reports;
+        this.router = router;
+        this.scheduler = scheduler;
+        this.stopping = stopping;
+    }
+
+    /**
+     * Starts delivery: first the reports a crash left unwritten are recorded, then the scheduler
+     * takes up every recipient the spool holds.
+     */
+    public static Delivery start(Settings settings, Spool spool, MessageIndex index, Verp verp, DnsLookup dns, EgressPolicy egress,
+            RateLimiter rates, ConnectionLimiter connections, Clock clock, RandomGenerator random) throws InterruptedException {
+        var reports = new BatchedWriter<DeliveryReport>("delivery reports", index::report, DeliveryReport::id,
+                written -> spool.reported(written.stream().map(r -> new Spool.ReportKey(r.messageId(), r.spoolIndex(), r.attempts())).toList()));
+        var replay = new ArrayList<DeliveryReport>();
+        spool.unreported(bytes -> replay.add(DeliveryReport.decode(bytes)));
+        if (!replay.isEmpty()) {
+            LOG.info("Delivery: {} reports from before the last stop are recorded now", replay.size());
+            for (int from = 0; from < replay.size(); from += 1000) {
+                reports.addWaiting(replay.subList(from, Math.min(replay.size(), from + 1000)));
+            }
+        }
+        var stopping = new AtomicBoolean();
+        var schedulerRef = new Scheduler[1];
+        var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, recipient -> schedulerRef[0].release(recipient));
+        var context = new LaneContext(spool, verp, dns, rates, connections, settings.shaping(), new SiteBackoff(settings.shaping().backoff(), clock),
+                recorder, settings.timeouts(), settings.idleTimeout(), stopping);
+        var router = new Router(new MxRouter(dns, random), egress, context, settings.mxPort(), settings.noRouteAttempts(), clock);
+        var scheduler = new Scheduler(spool, router::dispatch, rates, settings.shaping().tenantRate(), settings.tenantWindow(), clock, router::kick);
+        schedulerRef[0] = scheduler;
+        spool.onRecorded(scheduler::wake);
+        scheduler.start();
+        return new Delivery(spool, reports, router, scheduler, stopping);
+    }
+
+    /** Recipients held in memory now (for tests and metrics). */
+    public int held() {
+        return scheduler.held();
+    }
+
+    /** Waits until every report so far is in the database (tests). */
+    public boolean flushReports(Duration timeout) throws InterruptedException {
+        return reports.flush(timeout);
+    }
+
+    @Override
+    public void close() {
+        spool.onRecorded(() -> {});
+        scheduler.close();
+        stopping.set(true);
+        router.lanes().forEach(lane -> lane.queue().release());
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (router.lanes().stream().anyMatch(lane -> lane.sessions() > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        router.close();
+        reports.close();
+    }
+}

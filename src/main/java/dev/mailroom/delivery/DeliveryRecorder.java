@@ -1,0 +1,95 @@
+package dev.mailroom.delivery;
+
+import dev.mailroom.events.BatchedWriter;
+import dev.mailroom.events.DeliveryReport;
+import dev.mailroom.events.RecipientStatus;
+import dev.mailroom.spool.QueuedRecipient;
+import dev.mailroom.spool.RecipientState;
+import dev.mailroom.spool.Spool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles each attempt: the recipient's new state in the spool (delivered, bounced, deferred to
+ * its next try, or failed once the retry schedule gives up) together with a report that the index
+ * and the event log receive in batches. The spool write comes first and is synced, so a report is
+ * never lost to a crash and a delivered recipient is never sent again after a restart.
+ */
+final class DeliveryRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryRecorder.class);
+    private final Spool spool;
+    private final BatchedWriter<DeliveryReport> reports;
+    private final RetrySchedule retries;
+    private final Clock clock;
+    private final Consumer<QueuedRecipient> onSettled;
+
+    /** @param onSettled hears every recipient delivery no longer holds (the scheduler frees its place) */
+    DeliveryRecorder(Spool spool, BatchedWriter<DeliveryReport> reports, RetrySchedule retries, Clock clock, Consumer<QueuedRecipient> onSettled) {
+        this.spool = spool;
+        this.reports = reports;
+        this.retries = retries;
+        this.clock = clock;
+        this.onSettled = onSettled;
+    }
+
+    /** Where an attempt went: the host that answered (null: none did) and the source address used. */
+    record Path(String mxHost, String source) {
+        static final Path NONE = new Path(null, null);
+    }
+
+    void settle(QueuedRecipient recipient, ReplyOutcome outcome, String response, Path path) {
+        try {
+            int attempts = recipient.failedAttempts() + 1;
+            var now = clock.instant();
+            switch (outcome) {
+                case ReplyOutcome.Delivered delivered -> complete(recipient, RecipientState.DELIVERED,
+                        report(recipient, RecipientStatus.DELIVERED, attempts, response, path, null, null));
+                case ReplyOutcome.HardFailure hard -> complete(recipient, RecipientState.BOUNCED,
+                        report(recipient, RecipientStatus.BOUNCED, attempts, response, path, hard.category(), null));
+                case ReplyOutcome.SoftFailure soft -> {
+                    var next = retries.next(attempts, recipient.acceptedAt(), now);
+                    if (next.isEmpty()) {
+                        complete(recipient, RecipientState.FAILED, report(recipient, RecipientStatus.FAILED, attempts, response, path, soft.category(), null));
+                    } else {
+                        var report = report(recipient, RecipientStatus.DEFERRED, attempts, response, path, soft.category(), next.get());
+                        reserve();
+                        spool.defer(recipient, next.get().toEpochMilli(), attempts, report.encode());
+                        reports.add(java.util.List.of(report));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("stopping: the attempt on {} of {} is not settled and is made again at the next start", recipient.index(), recipient.messageId());
+        } finally {
+            onSettled.accept(recipient);
+        }
+    }
+
+    /** A recipient that needs no attempt (cancelled meanwhile): only its place is freed. */
+    void skip(QueuedRecipient recipient) {
+        onSettled.accept(recipient);
+    }
+
+    private void complete(QueuedRecipient recipient, RecipientState state, DeliveryReport report) throws InterruptedException {
+        reserve();
+        spool.complete(recipient, state, report.attempts(), report.encode());
+        reports.add(java.util.List.of(report));
+    }
+
+    /** Room for the report before the spool write: a database that is down holds delivery back rather than filling the heap. */
+    private void reserve() throws InterruptedException {
+        while (!reports.reserve(1, Duration.ofMinutes(1))) {
+            LOG.warn("the database is behind with delivery reports; delivery waits for it");
+        }
+    }
+
+    private DeliveryReport report(QueuedRecipient recipient, RecipientStatus status, int attempts, String response, Path path,
+            BounceCategory category, java.time.Instant next) {
+        return new DeliveryReport(recipient.tenantId(), recipient.domainId(), recipient.messageId(), recipient.index(), recipient.address(),
+                status, attempts, response, path.mxHost(), path.source(), category == null ? null : category.code(), next, clock.instant());
+    }
+}

@@ -1,0 +1,121 @@
+package dev.mailroom.delivery;
+
+import dev.mailroom.dns.DomainNames;
+import dev.mailroom.dns.InvalidDomainNameException;
+import dev.mailroom.dns.MxHost;
+import dev.mailroom.spool.QueuedRecipient;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends each recipient to its lane: the egress of its pool, then the receiving site of its domain
+ * (MX lookups run apart, one per domain at a time, and are kept a short while) or the relay. A
+ * domain that takes no mail settles its recipients here, without a connection.
+ */
+final class Router implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+    /** How long a route is reused; the resolver below keeps DNS answers for their own TTL. */
+    private static final long ROUTE_MILLIS = 60_000;
+    /** A failed lookup is asked again soon. */
+    private static final long FAILED_ROUTE_MILLIS = 5_000;
+    private final MxRouter mx;
+    private final EgressPolicy egress;
+    private final LaneContext context;
+    private final int mxPort;
+    private final int noRouteAttempts;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
+
+    private record Cached(CompletableFuture<Route> route, long until) {}
+
+    /** @param noRouteAttempts a domain without MX or address bounces once this many attempts found none */
+    Router(MxRouter mx, EgressPolicy egress, LaneContext context, int mxPort, int noRouteAttempts, Clock clock) {
+        this.mx = mx;
+        this.egress = egress;
+        this.context = context;
+        this.mxPort = mxPort;
+        this.noRouteAttempts = noRouteAttempts;
+        this.clock = clock;
+    }
+
+    void dispatch(QueuedRecipient recipient) {
+        var way = egress.egressFor(recipient.tenantId(), recipient.domainId());
+        if (way instanceof Egress.Relay relay) {
+            var hosts = List.of(new MxHost(0, relay.host()));
+            lane(way, new ReceivingSite(relay.name()), hosts, relay.port()).offer(recipient, hosts);
+            return;
+        }
+        String domain;
+        try {
+            domain = DomainNames.normalise(recipient.address().substring(recipient.address().lastIndexOf('@') + 1));
+        } catch (InvalidDomainNameException e) {
+            settle(recipient, new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false), "550 5.1.2 " + e.getMessage());
+            return;
+        }
+        route(domain).thenAccept(route -> place(recipient, way, domain, route)).exceptionally(e -> {
+            LOG.error("routing {} of {} failed; it is tried again", recipient.index(), recipient.messageId(), e);
+            context.recorder().skip(recipient);
+            return null;
+        });
+    }
+
+    private CompletableFuture<Route> route(String domain) {
+        long now = clock.millis();
+        return routes.compute(domain, (name, cached) -> {
+            if (cached != null && cached.until() > now) {
+                return cached;
+            }
+            var lookup = CompletableFuture.supplyAsync(() -> mx.route(name), lookups)
+                    .exceptionally(e -> new Route.Unknown("MX lookup for " + name + " failed: " + e.getMessage()));
+            // the entry's lifetime is set when it starts; a failure shortens the next one's wait
+            return new Cached(lookup, now + ROUTE_MILLIS);
+        }).route().thenApply(route -> {
+            if (route instanceof Route.Unknown) {
+                routes.computeIfPresent(domain, (name, cached) -> new Cached(cached.route(), Math.min(cached.until(), now + FAILED_ROUTE_MILLIS)));
+            }
+            return route;
+        });
+    }
+
+    private void place(QueuedRecipient recipient, Egress way, String domain, Route route) {
+        switch (route) {
+            case Route.Hosts hosts -> lane(way, hosts.site(), hosts.hosts(), mxPort).offer(recipient, hosts.hosts());
+            case Route.NullMx none -> settle(recipient, new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false),
+                    "556 5.1.10 " + domain + " publishes a null MX: it accepts no mail (RFC 7505)");
+            case Route.NoHosts none -> settle(recipient, recipient.failedAttempts() + 1 >= noRouteAttempts
+                    ? new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false)
+                    : new ReplyOutcome.SoftFailure(BounceCategory.BAD_DOMAIN, false), "5.1.2 " + none.reason());
+            case Route.Unknown unknown -> settle(recipient, new ReplyOutcome.SoftFailure(BounceCategory.OTHER, false), "4.4.3 " + unknown.reason());
+        }
+    }
+
+    private void settle(QueuedRecipient recipient, ReplyOutcome outcome, String response) {
+        context.recorder().settle(recipient, outcome, response, DeliveryRecorder.Path.NONE);
+    }
+
+    private Lane lane(Egress way, ReceivingSite site, List<MxHost> hosts, int port) {
+        return lanes.computeIfAbsent(way.name() + " -> " + site.name(),
+                key -> new Lane(context, way, site, hosts, port, context.shaping().limitsFor(hosts)));
+    }
+
+    /** Every lane, for stopping. */
+    java.util.Collection<Lane> lanes() {
+        return lanes.values();
+    }
+
+    /** Lanes with recipients waiting get another try at opening connections (places under shared caps come free elsewhere). */
+    void kick() {
+        lanes.values().forEach(Lane::startSessions);
+    }
+
+    @Override
+    public void close() {
+        lookups.shutdownNow();
+    }
+}

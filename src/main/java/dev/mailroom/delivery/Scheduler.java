@@ -1,0 +1,156 @@
+package dev.mailroom.delivery;
+
+import dev.mailroom.spool.QueuedRecipient;
+import dev.mailroom.spool.Spool;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes due recipients out of the spool, tenant by tenant, into delivery. Each tenant holds at most
+ * a window of recipients in memory at a time; the rest (a million, if need be) wait in the spool's
+ * queue, which is ordered by priority and due time, so that scheduled and deferred recipients cost
+ * nothing until they are due. With every tenant's window in the lanes, each lane serves tenants in
+ * turn: a big backlog delays nobody else.
+ */
+final class Scheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    /** The longest sleep between looks at the queue, for the clock to catch up with what is due. */
+    private static final long MAX_SLEEP_MILLIS = 1000;
+    private final Spool spool;
+    private final Consumer<QueuedRecipient> dispatch;
+    private final RateLimiter rates;
+    private final Rate tenantRate;
+    private final int window;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private final Runnable onIdle;
+    private boolean signalled; // guarded by this
+    private volatile boolean closed;
+
+    /** What delivery holds of one tenant now, and when its queue next has something due. */
+    private static final class Tenant {
+        final Set<String> held = ConcurrentHashMap.newKeySet();
+        volatile long nextDue;
+    }
+
+    /**
+     * @param tenantRate each tenant's messages across all sites (null: no limit)
+     * @param onIdle runs after each look at the queue (lanes get a chance to open connections)
+     */
+    Scheduler(Spool spool, Consumer<QueuedRecipient> dispatch, RateLimiter rates, Rate tenantRate, int window, Clock clock, Runnable onIdle) {
+        this.spool = spool;
+        this.dispatch = dispatch;
+        this.rates = rates;
+        this.tenantRate = tenantRate;
+        this.window = window;
+        this.clock = clock;
+        this.onIdle = onIdle;
+        this.thread = Thread.ofPlatform().daemon().name("delivery-scheduler").unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Something new may be due: look at the queue now. */
+    synchronized void wake() {
+        signalled = true;
+        notifyAll();
+    }
+
+    /** Delivery is done with a recipient (settled or skipped): its tenant has room again. */
+    void release(QueuedRecipient recipient) {
+        var tenant = tenants.get(recipient.tenantId());
+        if (tenant != null && tenant.held.remove(key(recipient.messageId(), recipient.index())) && tenant.held.size() < window / 2) {
+            wake();
+        }
+    }
+
+    /** Recipients held in memory now, across tenants. */
+    int held() {
+        return tenants.values().stream().mapToInt(tenant -> tenant.held.size()).sum();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                boolean woken;
+                synchronized (this) {
+                    woken = signalled;
+                    signalled = false;
+                }
+                long next = fill(woken);
+                onIdle.run();
+                synchronized (this) {
+                    long sleep = Math.min(MAX_SLEEP_MILLIS, next - clock.millis());
+                    if (!signalled && sleep > 0 && !closed) {
+                        TimeUnit.MILLISECONDS.timedWait(this, sleep);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("delivery scheduling failed; trying again in a second", e);
+                try {
+                    Thread.sleep(MAX_SLEEP_MILLIS);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One look at every tenant's queue; returns when the next recipient is due. */
+    private long fill(boolean woken) {
+        long now = clock.millis();
+        long next = now + MAX_SLEEP_MILLIS;
+        for (var tenantId : spool.queuedTenants()) {
+            var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
+            int room = window - tenant.held.size();
+            // a full window is refilled once it has drained well (release wakes us): each look walks past what is held
+            if (room < window / 4) {
+                continue;
+            }
+            if (!woken && tenant.nextDue > now) {
+                next = Math.min(next, tenant.nextDue);
+                continue;
+            }
+            var due = spool.due(tenantId, now, room, (id, index) -> tenant.held.contains(key(id, index)));
+            tenant.nextDue = due.nextDueMillis();
+            for (var recipient : due.recipients()) {
+                if (tenantRate != null) {
+                    var wait = rates.tryTake("tenant:" + tenantId, tenantRate);
+                    if (!wait.isZero()) {
+                        tenant.nextDue = now + Math.max(1, wait.toMillis());
+                        break;
+                    }
+                }
+                tenant.held.add(key(recipient.messageId(), recipient.index()));
+                dispatch.accept(recipient);
+            }
+            next = Math.min(next, tenant.nextDue);
+        }
+        return next;
+    }
+
+    private static String key(String messageId, int index) {
+        return messageId + "/" + index;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

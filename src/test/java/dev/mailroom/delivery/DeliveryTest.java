@@ -1,0 +1,237 @@
+package dev.mailroom.delivery;
+
+import static dev.mailroom.api.TestServer.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mailroom.api.TestServer;
+import dev.mailroom.store.TestDatabase;
+import dev.mailroom.submission.SendingFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Delivery end to end: recipients resolve through a test zone (knotd) to Postfix's smtp-sink
+ * listening on 127.0.0.x addresses; what the sinks saw and what the API reports are compared.
+ */
+class DeliveryTest {
+    private static final String OK = "127.0.0.31";
+    private static final String BAD = "127.0.0.32";
+    private static final String BUSY = "127.0.0.33";
+    private static final String GREY = "127.0.0.34";
+    @TempDir
+    Path dir;
+
+    private TestDatabase.Instance database;
+    private SendingFixture fixture;
+    private TestServer server;
+    private final List<SmtpSink> sinks = new ArrayList<>();
+    private int port;
+    private String tenant;
+    private String key;
+
+    @BeforeEach
+    void checkPeers() {
+        Assumptions.assumeTrue(SmtpSink.available(), "smtp-sink (Debian postfix) is not installed; .ci/run installs it");
+    }
+
+    private void start(Map<String, String> extraEnv) throws Exception {
+        port = SmtpSink.freePort(OK, BAD, BUSY, GREY, "127.0.0.11", "127.0.0.12");
+        database = TestDatabase.H2.create();
+        var env = new HashMap<String, String>();
+        env.put("MAILROOM_DELIVERY_ENABLED", "true");
+        env.put("MAILROOM_DELIVERY_MX_PORT", Integer.toString(port));
+        env.put("MAILROOM_DELIVERY_RETRY_FIRST_DELAY", "1s");
+        env.put("MAILROOM_DELIVERY_RETRY_MAX_DELAY", "2s");
+        env.putAll(extraEnv);
+        fixture = SendingFixture.start(dir, database, 0, env);
+        server = fixture.server();
+        tenant = fixture.createTenant("Client A");
+        fixture.verifiedDomain(tenant, "tx.clienta.example", "transactional");
+        key = fixture.key(tenant, "\"send\",\"read\"", null);
+        fixture.publishZoneLines(List.of(
+                "inbox IN MX 10 mx.inbox", "mx.inbox IN A " + OK,
+                "bad IN MX 10 mx.bad", "mx.bad IN A " + BAD,
+                "busy IN MX 10 mx.busy", "mx.busy IN A " + BUSY,
+                "grey IN MX 10 mx.grey", "mx.grey IN A " + GREY,
+                "nomx IN MX 0 ."));
+    }
+
+    private SmtpSink sink(String address, String... options) throws Exception {
+        var sink = SmtpSink.start(dir, address, port, options);
+        sinks.add(sink);
+        return sink;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sinks.forEach(SmtpSink::close);
+        if (fixture != null) {
+            fixture.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private String send(String from, String to) {
+        var response = server.post("/v1/messages", key, "{\"from\":\"" + from + "\",\"to\":[\"" + to + "\"],\"subject\":\"Hello\",\"text\":\"Hi\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        return response.text("id");
+    }
+
+    private JsonNode recipient(String messageId) {
+        return server.get("/v1/messages/" + messageId, key).json().path("recipients").get(0);
+    }
+
+    private List<JsonNode> events(String messageId) {
+        var list = new ArrayList<JsonNode>();
+        server.get("/v1/events?message_id=" + messageId, ADMIN_KEY).json().path("data").forEach(list::add);
+        return list;
+    }
+
+    private JsonNode event(String messageId, String type) {
+        return events(messageId).stream().filter(e -> e.path("type").asText().equals(type)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " for " + messageId + " in " + events(messageId)));
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitStatus(String messageId, String status) throws InterruptedException {
+        try {
+            await(messageId + " to be " + status, Duration.ofSeconds(30), () -> recipient(messageId).path("status").asText().equals(status));
+        } catch (AssertionError e) {
+            var spool = server.mailroom().spool();
+            var unrecorded = new ArrayList<String>();
+            spool.unrecorded(m -> unrecorded.add(m.id()));
+            System.out.println("still not " + status + ": " + recipient(messageId) + ", unrecorded " + unrecorded + ", spool states " + spool.states(messageId) + " due "
+                    + spool.queuedTenants().stream().map(t -> spool.due(t, System.currentTimeMillis(), 10, (a, b) -> false)).toList());
+            throw e;
+        }
+    }
+
+    @Test
+    void deliversBouncesUnknownMailboxesAndNullMxDomains() throws Exception {
+        start(Map.of());
+        var ok = sink(OK);
+        sink(BAD, "-f", "rcpt", "-B", "550 5.1.1 <nobody@bad.clienta.example>: Recipient address rejected: User unknown");
+        var delivered = send("news@tx.clienta.example", "ann@inbox.clienta.example");
+        var unknown = send("news@tx.clienta.example", "nobody@bad.clienta.example");
+        var nullMx = send("news@tx.clienta.example", "x@nomx.clienta.example");
+
+        awaitStatus(delivered, "delivered");
+        var transaction = ok.transactions().get(0);
+        assertThat(transaction.rcptArgs()).containsExactly("<ann@inbox.clienta.example>");
+        assertThat(transaction.mailArgs()).as("a VERP return path per recipient").matches("<b-" + delivered + "-0-[a-z0-9]+@rp\\.tx\\.clienta\\.example>.*");
+        assertThat(transaction.helo()).isEqualTo("mx.test.example");
+        assertThat(transaction.message()).contains("DKIM-Signature:").contains("Subject: Hello");
+        var deliveredEvent = event(delivered, "message.delivered").path("data");
+        assertThat(deliveredEvent.path("mx_host").asText()).isEqualTo("mx.inbox.clienta.example");
+        assertThat(deliveredEvent.path("response").asText()).startsWith("250");
+        assertThat(recipient(delivered).path("attempts").asInt()).isEqualTo(1);
+
+        awaitStatus(unknown, "bounced");
+        var bounce = event(unknown, "message.bounced").path("data");
+        assertThat(bounce.path("bounce_type").asText()).isEqualTo("hard");
+        assertThat(bounce.path("category").asText()).isEqualTo("bad_mailbox");
+        assertThat(bounce.path("response").asText()).contains("550 5.1.1");
+        assertThat(bounce.path("mx_host").asText()).isEqualTo("mx.bad.clienta.example");
+        assertThat(recipient(unknown).path("last_response").asText()).contains("User unknown");
+
+        awaitStatus(nullMx, "bounced");
+        var nullBounce = event(nullMx, "message.bounced").path("data");
+        assertThat(nullBounce.path("category").asText()).isEqualTo("bad_domain");
+        assertThat(nullBounce.path("response").asText()).contains("null MX");
+        assertThat(recipient(nullMx).path("attempts").asInt()).as("bounced at once").isEqualTo(1);
+    }
+
+    @Test
+    void aTemporaryFailureIsRetriedThenDelivered() throws Exception {
+        start(Map.of());
+        var refusing = sink(GREY, "-r", "rcpt", "-b", "451 4.3.0 Temporary local problem, please try again");
+        var id = send("news@tx.clienta.example", "later@grey.clienta.example");
+        awaitStatus(id, "deferred");
+        var deferred = event(id, "message.deferred").path("data");
+        assertThat(deferred.path("response").asText()).contains("451 4.3.0");
+        assertThat(deferred.path("next_attempt_at").asText()).isNotEmpty();
+        refusing.close();
+        sinks.remove(refusing);
+        var accepting = sink(GREY);
+        awaitStatus(id, "delivered");
+        assertThat(accepting.transactions()).hasSize(1);
+        assertThat(recipient(id).path("attempts").asInt()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void a421StormPutsTheSiteInBackOffAndTheRateDrops() throws Exception {
+        start(Map.of("MAILROOM_DELIVERY_BACKOFF_RATE", "10/s", "MAILROOM_DELIVERY_RETRY_FIRST_DELAY", "1h", "MAILROOM_DELIVERY_RETRY_MAX_DELAY", "1h"));
+        var normal = sink(BUSY);
+        var before = new ArrayList<String>();
+        for (int i = 0; i < 200; i++) {
+            before.add(send("news@tx.clienta.example", "n" + i + "@busy.clienta.example"));
+        }
+        await("200 deliveries", Duration.ofSeconds(60), () -> uncheckedCount(normal) == 200);
+        double normalRate = ratePerSecond(before, "message.delivered");
+
+        normal.close();
+        sinks.remove(normal);
+        sink(BUSY, "-Q", "mail");
+        var during = new ArrayList<String>();
+        for (int i = 0; i < 100; i++) {
+            during.add(send("news@tx.clienta.example", "s" + i + "@busy.clienta.example"));
+        }
+        Thread.sleep(4000);
+        var deferredAt = new ArrayList<Instant>();
+        for (var id : during) {
+            events(id).stream().filter(e -> e.path("type").asText().equals("message.deferred"))
+                    .forEach(e -> deferredAt.add(Instant.parse(e.path("data").path("attempted_at").asText())));
+        }
+        deferredAt.sort(null);
+        assertThat(deferredAt).as("the site refused with 421").isNotEmpty();
+        // after the first burst of 421s, attempts come at the back-off pace: 10/s, then halved each second
+        var settled = deferredAt.get(0).plusSeconds(1);
+        long later = deferredAt.stream().filter(at -> at.isAfter(settled)).count();
+        double backoffRate = later / 3.0;
+        System.out.printf("421 storm: %.0f deliveries/s before, %d attempts in the first second of 421s, %.1f attempts/s after%n",
+                normalRate, deferredAt.size() - later, backoffRate);
+        assertThat(backoffRate).isLessThan(normalRate / 5).isLessThanOrEqualTo(10);
+        assertThat(deferredAt.size()).as("most messages wait in the queue instead of meeting the 421 one by one").isLessThan(60);
+    }
+
+    private double ratePerSecond(List<String> ids, String type) {
+        var times = new ArrayList<Instant>();
+        for (var id : ids) {
+            times.add(Instant.parse(event(id, type).path("data").path("attempted_at").asText()));
+        }
+        times.sort(null);
+        double seconds = Math.max(0.001, Duration.between(times.get(0), times.get(times.size() - 1)).toMillis() / 1000.0);
+        return ids.size() / seconds;
+    }
+
+    private static int uncheckedCount(SmtpSink sink) {
+        try {
+            return sink.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
