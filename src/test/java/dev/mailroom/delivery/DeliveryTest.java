@@ -164,6 +164,92 @@ class DeliveryTest {
         assertThat(recipient(nullMx).path("attempts").asInt()).as("bounced at once").isEqualTo(1);
     }
 
+    private String pool(String name, String address, String hostname) {
+        var pool = server.post("/v1/pools", ADMIN_KEY, "{\"name\":\"" + name + "\",\"tier\":\"standard\"}");
+        assertThat(pool.status()).as(pool.body()).isEqualTo(201);
+        var id = pool.text("id");
+        var ip = server.post("/v1/pools/" + id + "/ips", ADMIN_KEY, "{\"address\":\"" + address + "\",\"hostname\":\"" + hostname + "\"}");
+        assertThat(ip.status()).as(ip.body()).isEqualTo(201);
+        return id;
+    }
+
+    private void assignPool(String tenantId, String poolId) {
+        var response = server.send("PUT", "/v1/tenants/" + tenantId + "/pool", ADMIN_KEY, "{\"pool_id\":\"" + poolId + "\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void eachPoolSendsFromItsOwnAddressWithItsOwnName() throws Exception {
+        start(Map.of());
+        var sink = sink(OK);
+        var tenantB = fixture.createTenant("Client B");
+        fixture.verifiedDomain(tenantB, "b.clienta.example", "transactional");
+        var keyB = fixture.key(tenantB, "\"send\",\"read\"", null);
+        assignPool(tenant, pool("pool-a", "127.0.0.11", "a.out.example"));
+        assignPool(tenantB, pool("pool-b", "127.0.0.12", "b.out.example"));
+
+        var fromA = send("news@tx.clienta.example", "from-a@inbox.clienta.example");
+        var response = server.post("/v1/messages", keyB, "{\"from\":\"hi@b.clienta.example\",\"to\":[\"from-b@inbox.clienta.example\"],"
+                + "\"subject\":\"Hello\",\"text\":\"Hi\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        awaitStatus(fromA, "delivered");
+        await("both messages at the sink", Duration.ofSeconds(30), () -> uncheckedCount(sink) == 2);
+
+        var byRecipient = new HashMap<String, SmtpSink.Transaction>();
+        for (var transaction : sink.transactions()) {
+            byRecipient.put(transaction.rcptArgs().get(0), transaction);
+        }
+        var a = byRecipient.get("<from-a@inbox.clienta.example>");
+        var b = byRecipient.get("<from-b@inbox.clienta.example>");
+        assertThat(a.clientAddress()).isEqualTo("127.0.0.11");
+        assertThat(a.helo()).isEqualTo("a.out.example");
+        assertThat(b.clientAddress()).isEqualTo("127.0.0.12");
+        assertThat(b.helo()).isEqualTo("b.out.example");
+        assertThat(event(fromA, "message.delivered").path("data").path("source_ip").asText()).isEqualTo("127.0.0.11");
+    }
+
+    @Test
+    void anotherTenantsBacklogDoesNotDelayAPasswordReset() throws Exception {
+        start(Map.of());
+        // the site takes one message per second per connection: tenant A's backlog would take hours to drain
+        var sink = sink(OK, "-w", "1");
+        fixture.verifiedDomain(tenant, "news.clienta.example", "marketing");
+        var tenantB = fixture.createTenant("Client B");
+        fixture.verifiedDomain(tenantB, "b.clienta.example", "transactional");
+        var keyB = fixture.key(tenantB, "\"send\",\"read\"", null);
+
+        int backlog = 50_000;
+        for (int batch = 0; batch < backlog / 500; batch++) {
+            var messages = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                messages.append(i == 0 ? "" : ",").append("{\"from\":\"news@news.clienta.example\",\"to\":[\"a").append(batch * 500 + i)
+                        .append("@inbox.clienta.example\"],\"subject\":\"Sale\",\"text\":\"50% off\"}");
+            }
+            var response = server.post("/v1/messages/batch", key, "{\"messages\":[" + messages + "]}");
+            assertThat(response.status()).as(response.body()).isEqualTo(202);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            var response = server.post("/v1/messages", keyB, "{\"from\":\"reset@b.clienta.example\",\"to\":[\"b" + i
+                    + "@inbox.clienta.example\"],\"subject\":\"Your password\",\"text\":\"Reset it\"}");
+            assertThat(response.status()).as(response.body()).isEqualTo(202);
+        }
+        await("tenant B's 10 messages at the sink", Duration.ofSeconds(60), () -> fromB(sink) == 10);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int fromA = uncheckedCount(sink) - 10;
+        System.out.printf("fairness: tenant B's 10 messages arrived %.1f s after sending, while %d of tenant A's %d were delivered%n",
+                seconds, fromA, backlog);
+        assertThat(fromA).as("A's backlog is far from drained").isLessThan(backlog / 10);
+    }
+
+    private static long fromB(SmtpSink sink) {
+        try {
+            return sink.transactions().stream().filter(t -> t.rcptArgs().get(0).startsWith("<b")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aTemporaryFailureIsRetriedThenDelivered() throws Exception {
         start(Map.of());
