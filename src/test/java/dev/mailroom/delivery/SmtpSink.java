@@ -113,7 +113,14 @@ public final class SmtpSink implements AutoCloseable {
         return transactions().size();
     }
 
-    /** The sink's headers, then the message as received; a file still being written (no Received yet) is skipped. */
+    /** Dump files so far, complete or not: cheap enough to poll while thousands arrive. */
+    public long files() throws IOException {
+        try (var files = Files.list(dumps)) {
+            return files.count();
+        }
+    }
+
+    /** The sink's headers, then the message as received; a file still being written is skipped. */
     private static java.util.Optional<Transaction> parse(String dump) {
         var fields = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
         var lines = dump.split("\n", -1);
@@ -129,7 +136,8 @@ public final class SmtpSink implements AutoCloseable {
                 fields.computeIfAbsent(line.substring(0, colon), k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
             }
         }
-        if (i >= lines.length || !fields.containsKey("X-Client-Addr")) {
+        // a transaction still open (or cut off) has no final empty line yet
+        if (i >= lines.length || !fields.containsKey("X-Client-Addr") || !dump.endsWith("\n\n")) {
             return java.util.Optional.empty();
         }
         var message = String.join("\n", java.util.Arrays.copyOfRange(lines, Math.min(i, lines.length), lines.length));

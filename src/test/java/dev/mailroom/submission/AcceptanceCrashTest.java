@@ -2,22 +2,16 @@ package dev.mailroom.submission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.app.MailroomProcess;
 import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.KnotServer;
 import dev.mailroom.dns.RecordPurpose;
 import dev.mailroom.dns.RecordStatus;
 import dev.mailroom.spool.Spool;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +33,6 @@ class AcceptanceCrashTest {
     private static final String KEY = "crash-test-admin-key-0123456789";
     private static final int ACKS_BEFORE_KILL = 400;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path dir;
@@ -47,22 +40,22 @@ class AcceptanceCrashTest {
     @Test
     void acknowledgedMessagesSurviveKillNineAndRefusedOnesLeaveNothing() throws Exception {
         try (var knot = KnotServer.start(Files.createDirectories(dir.resolve("knot")), SendingFixture.ZONE, List.of())) {
-            int port = freePort();
+            int port = MailroomProcess.freePort();
             var data = dir.resolve("data");
             var env = Map.of("MAILROOM_DATA_DIR", data.toString(), "MAILROOM_HTTP_LISTEN", "127.0.0.1:" + port, "MAILROOM_ADMIN_KEY", KEY,
                     "MAILROOM_DNS_SERVERS", "127.0.0.1:" + knot.address().getPort(), "MAILROOM_HOSTNAME", "mx.test.example",
                     "MAILROOM_SMTP_SUBMISSION_LISTEN", "127.0.0.1:0", "MAILROOM_DELIVERY_ENABLED", "false");
-            var base = "http://127.0.0.1:" + port;
-            var process = start(env, base);
-            var tenant = post(base + "/v1/tenants", "{\"name\":\"Crash\"}").path("id").asText();
-            var domain = post(base + "/v1/domains", "{\"tenant_id\":\"" + tenant + "\",\"name\":\"tx.clienta.example\",\"setup\":\"txt\"}");
+            var log = dir.resolve("server.log");
+            var process = MailroomProcess.start(log, env);
+            var tenant = process.post("/v1/tenants", "{\"name\":\"Crash\"}").path("id").asText();
+            var domain = process.post("/v1/domains", "{\"tenant_id\":\"" + tenant + "\",\"name\":\"tx.clienta.example\",\"setup\":\"txt\"}");
             var lines = new ArrayList<String>();
             domain.path("records").forEach(r -> lines.add(new DnsRecord(RecordPurpose.valueOf(r.path("purpose").asText().toUpperCase(Locale.ROOT)),
                     r.path("type").asText(), r.path("name").asText(), r.path("value").asText(), true, RecordStatus.PENDING, "").zoneLine()));
             knot.publish(lines);
-            assertThat(post(base + "/v1/domains/" + domain.path("id").asText() + "/verify", "").path("status").asText()).isEqualTo("verified");
-            post(base + "/v1/domains", "{\"tenant_id\":\"" + tenant + "\",\"name\":\"new.clienta.example\",\"setup\":\"txt\"}");
-            post(base + "/v1/smtp-credentials", "{\"tenant_id\":\"" + tenant + "\",\"networks\":[\"127.0.0.0/8\"]}");
+            assertThat(process.post("/v1/domains/" + domain.path("id").asText() + "/verify", "").path("status").asText()).isEqualTo("verified");
+            process.post("/v1/domains", "{\"tenant_id\":\"" + tenant + "\",\"name\":\"new.clienta.example\",\"setup\":\"txt\"}");
+            process.post("/v1/smtp-credentials", "{\"tenant_id\":\"" + tenant + "\",\"networks\":[\"127.0.0.0/8\"]}");
             int smtpPort = smtpPort();
 
             Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -80,7 +73,7 @@ class AcceptanceCrashTest {
                             var from = n % 10 == 0 ? "x@new.clienta.example" : "x@tx.clienta.example";
                             var body = "{\"from\":\"" + from + "\",\"to\":[\"r" + n + "@example.net\"],\"subject\":\"n" + n + "\",\"text\":\"hello\"}";
                             try {
-                                var response = send(base + "/v1/messages", body);
+                                var response = process.send("POST", "/v1/messages", body);
                                 if (response.statusCode() == 202) {
                                     acked.add(JSON.readTree(response.body()).path("id").asText());
                                 } else if (response.statusCode() == 422) {
@@ -96,23 +89,20 @@ class AcceptanceCrashTest {
                 while (acked.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                process.kill9();
             }
             assertThat(acked).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
             assertThat(ackedOverSmtp.get()).isPositive();
             assertThat(refused.get()).isPositive();
 
-            var restarted = start(env, base);
             int indexed = 0;
-            for (var id : acked) {
-                var response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages/" + id)).header("Authorization", "Bearer " + KEY).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(id + " was acknowledged; the index after the restart must know it").isEqualTo(200);
-                indexed++;
+            try (var restarted = MailroomProcess.start(log, env)) {
+                for (var id : acked) {
+                    var response = restarted.send("GET", "/v1/messages/" + id, null);
+                    assertThat(response.statusCode()).as(id + " was acknowledged; the index after the restart must know it").isEqualTo(200);
+                    indexed++;
+                }
             }
-            restarted.destroy();
-            assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             try (var spool = Spool.open(data.resolve("spool"))) {
                 var spooled = new ArrayList<String>();
@@ -175,44 +165,6 @@ class AcceptanceCrashTest {
             }
         } catch (java.io.IOException e) {
             return null; // the server is gone
-        }
-    }
-
-    private Process start(Map<String, String> env, String base) throws Exception {
-        var java = ProcessHandle.current().info().command().orElse("java");
-        var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
-                System.getProperty("java.class.path"), dev.mailroom.app.Main.class.getName(), "serve")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
-        builder.environment().putAll(env);
-        var process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException e) {
-                Thread.sleep(100);
-            }
-            assertThat(process.isAlive()).as(Files.readString(dir.resolve("server.log"))).isTrue();
-        }
-        throw new AssertionError("Mailroom did not start: " + Files.readString(dir.resolve("server.log")));
-    }
-
-    private HttpResponse<String> send(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode post(String url, String body) throws Exception {
-        var response = send(url, body);
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
-        return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
