@@ -71,15 +71,13 @@ public final class Delivery implements AutoCloseable {
             }
         }
         var stopping = new AtomicBoolean();
-        var schedulerRef = new Scheduler[1];
-        var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, recipient -> schedulerRef[0].release(recipient));
+        var scheduler = new Scheduler(spool, rates, settings.shaping().tenantRate(), settings.tenantWindow(), clock);
+        var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, scheduler::release);
         var context = new LaneContext(spool, verp, dns, rates, connections, settings.shaping(), new SiteBackoff(settings.shaping().backoff(), clock),
                 recorder, settings.timeouts(), settings.idleTimeout(), stopping);
         var router = new Router(new MxRouter(dns, random), egress, context, settings.mxPort(), settings.noRouteAttempts(), clock);
-        var scheduler = new Scheduler(spool, router::dispatch, rates, settings.shaping().tenantRate(), settings.tenantWindow(), clock, router::kick);
-        schedulerRef[0] = scheduler;
         spool.onRecorded(scheduler::wake);
-        scheduler.start();
+        scheduler.start(router::dispatch, router::kick);
         return new Delivery(spool, reports, router, scheduler, stopping);
     }
 

@@ -22,14 +22,14 @@ final class Scheduler implements AutoCloseable {
     /** The longest sleep between looks at the queue, for the clock to catch up with what is due. */
     private static final long MAX_SLEEP_MILLIS = 1000;
     private final Spool spool;
-    private final Consumer<QueuedRecipient> dispatch;
     private final RateLimiter rates;
     private final Rate tenantRate;
     private final int window;
     private final Clock clock;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Thread thread;
-    private final Runnable onIdle;
+    private volatile Consumer<QueuedRecipient> dispatch;
+    private volatile Runnable onIdle;
     private boolean signalled; // guarded by this
     private volatile boolean closed;
 
@@ -37,24 +37,29 @@ final class Scheduler implements AutoCloseable {
     private static final class Tenant {
         final Set<String> held = ConcurrentHashMap.newKeySet();
         volatile long nextDue;
+        /** The last look stopped at the tenant's rate, not at its window: go on as the rate allows. */
+        volatile boolean rateLimited;
     }
 
-    /**
-     * @param tenantRate each tenant's messages across all sites (null: no limit)
-     * @param onIdle runs after each look at the queue (lanes get a chance to open connections)
-     */
-    Scheduler(Spool spool, Consumer<QueuedRecipient> dispatch, RateLimiter rates, Rate tenantRate, int window, Clock clock, Runnable onIdle) {
+    /** @param tenantRate each tenant's messages across all sites (null: no limit) */
+    Scheduler(Spool spool, RateLimiter rates, Rate tenantRate, int window, Clock clock) {
         this.spool = spool;
-        this.dispatch = dispatch;
         this.rates = rates;
         this.tenantRate = tenantRate;
         this.window = window;
         this.clock = clock;
-        this.onIdle = onIdle;
         this.thread = Thread.ofPlatform().daemon().name("delivery-scheduler").unstarted(this::run);
     }
 
-    void start() {
+    /**
+     * Starts taking recipients out of the spool (what settles them calls {@link #release}, so the
+     * two are built apart and joined here).
+     *
+     * @param onIdle runs after each look at the queue (lanes get a chance to open connections)
+     */
+    void start(Consumer<QueuedRecipient> dispatch, Runnable onIdle) {
+        this.dispatch = dispatch;
+        this.onIdle = onIdle;
         thread.start();
     }
 
@@ -114,7 +119,7 @@ final class Scheduler implements AutoCloseable {
             var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
             int room = window - tenant.held.size();
             // a full window is refilled once it has drained well (release wakes us): each look walks past what is held
-            if (room < window / 4) {
+            if (room <= 0 || room < window / 4 && !tenant.rateLimited) {
                 continue;
             }
             if (!woken && tenant.nextDue > now) {
@@ -123,11 +128,13 @@ final class Scheduler implements AutoCloseable {
             }
             var due = spool.due(tenantId, now, room, (id, index) -> tenant.held.contains(key(id, index)));
             tenant.nextDue = due.nextDueMillis();
+            tenant.rateLimited = false;
             for (var recipient : due.recipients()) {
                 if (tenantRate != null) {
                     var wait = rates.tryTake("tenant:" + tenantId, tenantRate);
                     if (!wait.isZero()) {
                         tenant.nextDue = now + Math.max(1, wait.toMillis());
+                        tenant.rateLimited = true;
                         break;
                     }
                 }

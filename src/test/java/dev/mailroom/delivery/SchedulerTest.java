@@ -1,0 +1,99 @@
+package dev.mailroom.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.spool.QueuedRecipient;
+import dev.mailroom.spool.Spool;
+import dev.mailroom.spool.SpooledMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler over a real spool: bounded windows per tenant, priorities, releases and tenant rates. */
+class SchedulerTest {
+    private static final byte[] BODY = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+    @TempDir
+    Path dir;
+
+    private static void queue(Spool spool, String tenant, int priority, int messages, int recipientsEach) {
+        var now = Instant.now();
+        for (int from = 0; from < messages; from += 1000) {
+            var batch = new ArrayList<SpooledMessage>();
+            var ids = new ArrayList<String>();
+            for (int m = from; m < Math.min(messages, from + 1000); m++) {
+                var recipients = new ArrayList<String>(recipientsEach);
+                for (int r = 0; r < recipientsEach; r++) {
+                    recipients.add("r" + r + "@example.net");
+                }
+                var id = "msg_" + tenant + "_" + priority + "_" + m;
+                ids.add(id);
+                batch.add(new SpooledMessage(id, tenant, "dom", "rp.example.com", recipients, now, null, priority, null, BODY));
+            }
+            spool.appendAll(batch);
+            spool.markRecorded(ids);
+        }
+    }
+
+    @Test
+    void aMillionQueuedRecipientsStayInTheSpoolButForEachTenantsWindow() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            queue(spool, "tnt_big", 2, 100_000, 10);
+            queue(spool, "tnt_small", 0, 5, 1);
+            var dispatched = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+            var perTenant = new ConcurrentHashMap<String, Integer>();
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, 1000, Clock.systemUTC());
+            scheduler.start(recipient -> {
+                dispatched.add(recipient.messageId() + "/" + recipient.index());
+                perTenant.merge(recipient.tenantId(), 1, Integer::sum);
+            }, () -> {});
+            try {
+                DeliveryTest.await("both tenants served", Duration.ofSeconds(20), () -> perTenant.getOrDefault("tnt_small", 0) == 5
+                        && perTenant.getOrDefault("tnt_big", 0) == 1000);
+                Thread.sleep(300);
+                assertThat(perTenant.get("tnt_big")).as("a window, however long the backlog").isEqualTo(1000);
+                assertThat(scheduler.held()).isEqualTo(1005);
+                var runtime = Runtime.getRuntime();
+                System.gc();
+                System.out.printf("scheduler: 1,000,005 recipients queued in the spool, %d held in memory, heap in use %d MB%n",
+                        scheduler.held(), (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024));
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
+    @Test
+    void releasedPlacesAreRefilledAndTenantRatesHold() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            queue(spool, "tnt_a", 2, 400, 1);
+            var taken = new CopyOnWriteArrayList<QueuedRecipient>();
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), 100, Clock.systemUTC());
+            scheduler.start(taken::add, () -> {});
+            try {
+                DeliveryTest.await("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
+                List<QueuedRecipient> first = List.copyOf(taken);
+                long start = System.nanoTime();
+                // settle them, as delivery would: completed in the spool, then released
+                for (var recipient : first) {
+                    spool.complete(recipient, dev.mailroom.spool.RecipientState.DELIVERED, 1, new byte[0]);
+                    scheduler.release(recipient);
+                }
+                DeliveryTest.await("the second window", Duration.ofSeconds(10), () -> taken.size() == 200);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertThat(taken.subList(100, 200)).doesNotContainAnyElementsOf(first);
+                assertThat(seconds).as("100 more at 100/s after the first burst: about a second").isGreaterThan(0.5);
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+}
