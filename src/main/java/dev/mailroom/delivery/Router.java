@@ -55,7 +55,7 @@ final class Router implements AutoCloseable {
         try {
             domain = DomainNames.normalise(recipient.address().substring(recipient.address().lastIndexOf('@') + 1));
         } catch (InvalidDomainNameException e) {
-            settle(recipient, new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false), "550 5.1.2 " + e.getMessage());
+            settle(recipient, new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false), "the recipient's domain " + e.getMessage());
             return;
         }
         route(domain).thenAccept(route -> place(recipient, way, domain, route)).exceptionally(e -> {
@@ -90,8 +90,8 @@ final class Router implements AutoCloseable {
                     "556 5.1.10 " + domain + " publishes a null MX: it accepts no mail (RFC 7505)");
             case Route.NoHosts none -> settle(recipient, recipient.failedAttempts() + 1 >= noRouteAttempts
                     ? new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false)
-                    : new ReplyOutcome.SoftFailure(BounceCategory.BAD_DOMAIN, false), "5.1.2 " + none.reason());
-            case Route.Unknown unknown -> settle(recipient, new ReplyOutcome.SoftFailure(BounceCategory.OTHER, false), "4.4.3 " + unknown.reason());
+                    : new ReplyOutcome.SoftFailure(BounceCategory.BAD_DOMAIN, false), none.reason());
+            case Route.Unknown unknown -> settle(recipient, new ReplyOutcome.SoftFailure(BounceCategory.OTHER, false), unknown.reason());
         }
     }
 

@@ -268,6 +268,26 @@ class DeliveryTest {
     }
 
     @Test
+    void softFailuresFailOnceTheMessageIsTooOldAndMissingDomainsBounceAfterSomeAttempts() throws Exception {
+        start(Map.of("MAILROOM_DELIVERY_RETRY_MAX_AGE", "5s"));
+        sink(GREY, "-r", "rcpt", "-b", "452 4.2.2 Mailbox full");
+        var full = send("news@tx.clienta.example", "full@grey.clienta.example");
+        var missing = send("news@tx.clienta.example", "x@missing.clienta.example");
+
+        awaitStatus(full, "failed");
+        var failed = event(full, "message.failed").path("data");
+        assertThat(failed.path("category").asText()).isEqualTo("mailbox_full");
+        assertThat(failed.path("response").asText()).contains("452 4.2.2");
+        assertThat(events(full).stream().filter(e -> e.path("type").asText().equals("message.deferred")).count()).isPositive();
+
+        awaitStatus(missing, "bounced");
+        var bounce = event(missing, "message.bounced").path("data");
+        assertThat(bounce.path("category").asText()).isEqualTo("bad_domain");
+        assertThat(bounce.path("response").asText()).contains("does not exist");
+        assertThat(recipient(missing).path("attempts").asInt()).as("delivery.no_route_attempts").isEqualTo(3);
+    }
+
+    @Test
     void a421StormPutsTheSiteInBackOffAndTheRateDrops() throws Exception {
         start(Map.of("MAILROOM_DELIVERY_BACKOFF_RATE", "10/s", "MAILROOM_DELIVERY_RETRY_FIRST_DELAY", "1h", "MAILROOM_DELIVERY_RETRY_MAX_DELAY", "1h"));
         var normal = sink(BUSY);
