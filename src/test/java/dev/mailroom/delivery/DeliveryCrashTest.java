@@ -7,6 +7,7 @@ import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.KnotServer;
 import dev.mailroom.dns.RecordPurpose;
 import dev.mailroom.dns.RecordStatus;
+import dev.mailroom.smtp.SmtpSink;
 import dev.mailroom.submission.SendingFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailroom.api.TestServer;
+import dev.mailroom.smtp.SmtpSink;
 import dev.mailroom.store.TestDatabase;
 import dev.mailroom.submission.SendingFixture;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.mailroom.delivery;
+package dev.mailroom.smtp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -103,7 +103,7 @@ public final class SmtpSink implements AutoCloseable {
         var result = new ArrayList<Transaction>();
         try (var files = Files.list(dumps)) {
             for (var file : files.sorted().toList()) {
-                parse(Files.readString(file, StandardCharsets.ISO_8859_1)).ifPresent(result::add);
+                parse(Files.readString(file, StandardCharsets.UTF_8)).ifPresent(result::add);
             }
         }
         return result;
@@ -111,6 +111,21 @@ public final class SmtpSink implements AutoCloseable {
 
     public int count() throws IOException {
         return transactions().size();
+    }
+
+    /** Waits until exactly {@code count} transactions are complete, and returns them. */
+    public List<Transaction> awaitTransactions(int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var transactions = transactions();
+            if (transactions.size() == count && files() == count) {
+                return transactions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " complete transactions at the sink, found " + transactions.size());
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Dump files so far, complete or not: cheap enough to poll while thousands arrive. */
@@ -128,7 +143,10 @@ public final class SmtpSink implements AutoCloseable {
         for (; i < lines.length; i++) {
             var line = lines[i];
             if (line.startsWith("Received: ")) {
-                i += 3; // the sink's own three-line Received field ends its headers
+                // the sink's own Received field (with its continuation lines) ends its headers
+                do {
+                    i++;
+                } while (i < lines.length && lines[i].startsWith("\t"));
                 break;
             }
             int colon = line.indexOf(':');
