@@ -209,8 +209,10 @@ public final class Mailroom implements AutoCloseable {
             LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
             monitor.start(MONITOR_TICK);
             if (config.dnsAuthoritativeListen() != null) {
-                var zones = new PlatformZones(domainRepository, planner, config.platformDomain(), serverAddresses(config), ZONE_REFRESH, clock);
+                var zones = new PlatformZones(domainRepository, planner, config.platformDomain(), serverAddresses(config), pools::sendingAddresses,
+                        ZONE_REFRESH, clock);
                 domains.onChange(zones::invalidate);
+                pools.onChange(zones::invalidate);
                 var listen = config.dnsAuthoritativeListen();
                 dns = new AuthoritativeServer(zones, new InetSocketAddress(listen.host(), listen.port())).start();
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());

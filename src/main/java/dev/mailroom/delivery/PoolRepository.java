@@ -71,6 +71,11 @@ public final class PoolRepository {
                 .one()) > 0;
     }
 
+    /** Every source address of every pool, in address order. */
+    public List<String> allAddresses() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT address FROM pool_addresses ORDER BY address").mapTo(String.class).list());
+    }
+
     /** The pool holding an address, if any. */
     public Optional<String> poolOf(String address) {
         return jdbi.withHandle(h -> h.createQuery("SELECT pool_id FROM pool_addresses WHERE address = :address")

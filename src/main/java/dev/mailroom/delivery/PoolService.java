@@ -73,6 +73,11 @@ public final class PoolService {
         return pools.list(after, limit);
     }
 
+    /** Every address mail may leave from, across pools: the SPF record of the return-path domain names them. */
+    public List<java.net.InetAddress> sendingAddresses() {
+        return pools.allAddresses().stream().map(java.net.InetAddress::ofLiteral).toList();
+    }
+
     /** Adds a source address; {@code weight} null is {@link PoolAddress#DEFAULT_WEIGHT}. Answers with the pool as it is now. */
     public Pool addAddress(String poolId, String address, String hostname, Integer weight) {
         var pool = get(poolId);

@@ -30,6 +30,7 @@ public final class PlatformZones implements ZoneSource {
     private final RecordPlanner planner;
     private final String platformDomain;
     private final List<InetAddress> addresses;
+    private final java.util.function.Supplier<List<InetAddress>> sendingAddresses;
     private final Duration refresh;
     private final Clock clock;
     private volatile Snapshot snapshot;
@@ -42,9 +43,14 @@ public final class PlatformZones implements ZoneSource {
         }
     }
 
-    /** @param addresses where this installation's MX, tracking host and name server are reached */
+    /**
+     * @param addresses where this installation's MX, tracking host and name server are reached
+     * @param sendingAddresses the source addresses of the IP pools (call {@link #invalidate} when they change): with
+     *     {@code addresses}, the SPF record of {@code rp.} names them
+     */
     public PlatformZones(DomainRepository domains, RecordPlanner planner, String platformDomain, List<InetAddress> addresses,
-            Duration refresh, Clock clock) {
+            java.util.function.Supplier<List<InetAddress>> sendingAddresses, Duration refresh, Clock clock) {
+        this.sendingAddresses = sendingAddresses;
         this.domains = domains;
         this.planner = planner;
         this.platformDomain = platformDomain;
@@ -108,7 +114,9 @@ public final class PlatformZones implements ZoneSource {
         var rp = "rp." + platformDomain;
         records.add(new ZoneRecord(rp, "MX", "10 mx." + platformDomain + "."));
         var spf = new StringBuilder("v=spf1");
-        addresses.forEach(address -> spf.append(address instanceof Inet4Address ? " ip4:" : " ip6:").append(InetAddresses.toAddrString(address)));
+        var senders = new java.util.LinkedHashSet<>(addresses);
+        senders.addAll(sendingAddresses.get());
+        senders.forEach(address -> spf.append(address instanceof Inet4Address ? " ip4:" : " ip6:").append(InetAddresses.toAddrString(address)));
         records.add(new ZoneRecord(rp, "TXT", DnsRecord.quotedStrings(spf.append(" -all").toString())));
         for (var name : all.stream().map(Domain::name).distinct().sorted().toList()) {
             records.add(new ZoneRecord(name + "._report._dmarc." + platformDomain, "TXT", "\"v=DMARC1\""));

@@ -48,6 +48,10 @@ class MailroomDnsTest {
             assertThat(Kdig.ask(port, target, "TXT")).containsPattern("Flags: qr aa;").contains("v=DKIM1; k=rsa; p=MIIBIjAN");
             assertThat(Kdig.ask(port, "rp.mailroom.localhost", "MX")).contains("10 mx.mailroom.localhost.");
             assertThat(Kdig.ask(port, "rp.mailroom.localhost", "TXT")).contains("v=spf1 ip4:192.0.2.25 ip6:2001:db8::25 -all");
+            // a pool's source address is an allowed sender of every return path as soon as it is added
+            var pool = server.post("/v1/pools", ADMIN_KEY, "{\"name\":\"outbound\",\"tier\":\"standard\"}").text("id");
+            server.post("/v1/pools/" + pool + "/ips", ADMIN_KEY, "{\"address\":\"198.51.100.7\",\"hostname\":\"o1.mailroom.localhost\"}");
+            assertThat(Kdig.ask(port, "rp.mailroom.localhost", "TXT")).contains("v=spf1 ip4:192.0.2.25 ip6:2001:db8::25 ip4:198.51.100.7 -all");
             assertThat(Kdig.ask(port, "mx.mailroom.localhost", "AAAA")).contains("2001:db8::25");
             assertThat(Kdig.ask(port, "news.clienta.example._report._dmarc.mailroom.localhost", "TXT")).contains("\"v=DMARC1\"");
             assertThat(Kdig.ask(port, "unknown.example._report._dmarc.mailroom.localhost", "TXT")).contains("status: NXDOMAIN");

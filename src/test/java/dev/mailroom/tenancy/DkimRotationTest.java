@@ -53,7 +53,7 @@ class DkimRotationTest {
     void start() throws Exception {
         fixture = new TenancyFixture(kind);
         var zones = new PlatformZones(fixture.domainRepository, new RecordPlanner("mailroom.test"), "mailroom.test",
-                List.of(InetAddress.ofLiteral("192.0.2.25")), Duration.ofMinutes(10), clock);
+                List.of(InetAddress.ofLiteral("192.0.2.25")), List::of, Duration.ofMinutes(10), clock);
         fixture.domains.onChange(zones::invalidate);
         verifiers = new dev.mailroom.interop.PackagedVerifiers(dir);
         try {
