@@ -194,7 +194,7 @@ public final class Mailroom implements AutoCloseable {
                 throw new IllegalStateException("interrupted while starting", e);
             }
             if (config.delivery().enabled()) {
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, clock);
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, metrics, clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
@@ -277,7 +277,7 @@ public final class Mailroom implements AutoCloseable {
 
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
-            PoolAssignments pools, Clock clock) {
+            PoolAssignments pools, io.micrometer.core.instrument.MeterRegistry metrics, Clock clock) {
         var options = config.delivery();
         RateLimiter rates = new LocalRateLimiter(clock);
         ConnectionLimiter connections = new LocalConnectionLimiter();
@@ -292,7 +292,7 @@ public final class Mailroom implements AutoCloseable {
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
         var egress = egressPolicy(config, pools, random);
         try {
-            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random);
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random, metrics);
             LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
                     options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");
             return delivery;

@@ -7,6 +7,8 @@ import dev.mailroom.events.MessageIndex;
 import dev.mailroom.message.Verp;
 import dev.mailroom.smtp.ClientSettings;
 import dev.mailroom.spool.Spool;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class Delivery implements AutoCloseable {
      * takes up every recipient the spool holds.
      */
     public static Delivery start(Settings settings, Spool spool, MessageIndex index, Verp verp, DnsLookup dns, EgressPolicy egress,
-            RateLimiter rates, ConnectionLimiter connections, Clock clock, RandomGenerator random) throws InterruptedException {
+            RateLimiter rates, ConnectionLimiter connections, Clock clock, RandomGenerator random, MeterRegistry metrics) throws InterruptedException {
         var reports = new BatchedWriter<DeliveryReport>("delivery reports", index::report, DeliveryReport::id,
                 written -> spool.reported(written.stream().map(r -> new Spool.ReportKey(r.messageId(), r.spoolIndex(), r.attempts())).toList()));
         var replay = new ArrayList<DeliveryReport>();
@@ -72,7 +74,9 @@ public final class Delivery implements AutoCloseable {
         }
         var stopping = new AtomicBoolean();
         var scheduler = new Scheduler(spool, rates, settings.shaping().tenantRate(), settings.tenantWindow(), clock);
-        var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, scheduler::release);
+        var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, scheduler::release, metrics);
+        Gauge.builder("mailroom.delivery.held", scheduler, Scheduler::held)
+                .description("Recipients taken from the spool's queue into delivery (each tenant holds at most its window)").register(metrics);
         var context = new LaneContext(spool, verp, dns, rates, connections, settings.shaping(), new SiteBackoff(settings.shaping().backoff(), clock),
                 recorder, settings.timeouts(), settings.idleTimeout(), stopping);
         var router = new Router(new MxRouter(dns, random), egress, context, settings.mxPort(), settings.noRouteAttempts(), clock);

@@ -25,9 +25,16 @@ final class DeliveryRecorder {
     private final RetrySchedule retries;
     private final Clock clock;
     private final Consumer<QueuedRecipient> onSettled;
+    private final java.util.Map<RecipientStatus, io.micrometer.core.instrument.Counter> attempts = new java.util.EnumMap<>(RecipientStatus.class);
 
     /** @param onSettled hears every recipient delivery no longer holds (the scheduler frees its place) */
-    DeliveryRecorder(Spool spool, BatchedWriter<DeliveryReport> reports, RetrySchedule retries, Clock clock, Consumer<QueuedRecipient> onSettled) {
+    DeliveryRecorder(Spool spool, BatchedWriter<DeliveryReport> reports, RetrySchedule retries, Clock clock, Consumer<QueuedRecipient> onSettled,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        for (var status : java.util.List.of(RecipientStatus.DELIVERED, RecipientStatus.DEFERRED, RecipientStatus.BOUNCED, RecipientStatus.FAILED)) {
+            attempts.put(status, io.micrometer.core.instrument.Counter.builder("mailroom.delivery.attempts")
+                    .description("Delivery attempts by what they came to").tag("outcome", status.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(metrics));
+        }
         this.spool = spool;
         this.reports = reports;
         this.retries = retries;
@@ -58,6 +65,7 @@ final class DeliveryRecorder {
                         reserve();
                         spool.defer(recipient, next.get().toEpochMilli(), attempts, report.encode());
                         reports.add(java.util.List.of(report));
+                        this.attempts.get(RecipientStatus.DEFERRED).increment();
                     }
                 }
             }
@@ -78,6 +86,7 @@ final class DeliveryRecorder {
         reserve();
         spool.complete(recipient, state, report.attempts(), report.encode());
         reports.add(java.util.List.of(report));
+        attempts.get(report.status()).increment();
     }
 
     /** Room for the report before the spool write: a database that is down holds delivery back rather than filling the heap. */

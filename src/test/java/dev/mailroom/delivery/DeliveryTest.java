@@ -163,6 +163,9 @@ class DeliveryTest {
         assertThat(nullBounce.path("category").asText()).isEqualTo("bad_domain");
         assertThat(nullBounce.path("response").asText()).contains("null MX");
         assertThat(recipient(nullMx).path("attempts").asInt()).as("bounced at once").isEqualTo(1);
+        var metrics = server.get("/metrics", null).body();
+        assertThat(metrics).contains("mailroom_delivery_attempts_total{outcome=\"delivered\"} 1.0")
+                .contains("mailroom_delivery_attempts_total{outcome=\"bounced\"} 2.0").contains("mailroom_delivery_held");
     }
 
     private String pool(String name, String address, String hostname) {
