@@ -90,6 +90,8 @@ public final class Mailroom implements AutoCloseable {
     private final Verp verp;
     private final BatchedWriter<MessageRecord> indexWriter;
     private final Delivery delivery;
+    /** Delivery's shared limits when redis.url is set; null otherwise. */
+    private final JedisPooled redis;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
     private final SmtpServer smtp;
@@ -99,7 +101,7 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery,
+    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, JedisPooled redis,
             java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
@@ -108,6 +110,7 @@ public final class Mailroom implements AutoCloseable {
         this.verp = verp;
         this.indexWriter = indexWriter;
         this.delivery = delivery;
+        this.redis = redis;
         this.housekeeping = housekeeping;
         this.api = api;
         this.monitor = monitor;
@@ -133,6 +136,7 @@ public final class Mailroom implements AutoCloseable {
         Spool spool = null;
         BatchedWriter<MessageRecord> indexWriter = null;
         Delivery delivery = null;
+        JedisPooled redis = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
         DomainMonitor monitor = null;
@@ -194,7 +198,8 @@ public final class Mailroom implements AutoCloseable {
                 throw new IllegalStateException("interrupted while starting", e);
             }
             if (config.delivery().enabled()) {
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, metrics, clock);
+                redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
@@ -218,13 +223,13 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, delivery, housekeeping, api, smtp, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -270,6 +275,9 @@ public final class Mailroom implements AutoCloseable {
         if (delivery != null) {
             delivery.close();
         }
+        if (redis != null) {
+            redis.close();
+        }
         indexWriter.close();
         spool.close();
         database.close();
@@ -277,15 +285,10 @@ public final class Mailroom implements AutoCloseable {
 
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
-            PoolAssignments pools, io.micrometer.core.instrument.MeterRegistry metrics, Clock clock) {
+            PoolAssignments pools, JedisPooled redis, io.micrometer.core.instrument.MeterRegistry metrics, Clock clock) {
         var options = config.delivery();
-        RateLimiter rates = new LocalRateLimiter(clock);
-        ConnectionLimiter connections = new LocalConnectionLimiter();
-        if (!config.redisUrl().isEmpty()) {
-            var redis = new JedisPooled(java.net.URI.create(config.redisUrl()));
-            rates = new RedisRateLimiter(redis);
-            connections = new RedisConnectionLimiter(redis);
-        }
+        RateLimiter rates = redis == null ? new LocalRateLimiter(clock) : new RedisRateLimiter(redis);
+        ConnectionLimiter connections = redis == null ? new LocalConnectionLimiter() : new RedisConnectionLimiter(redis);
         var random = java.util.concurrent.ThreadLocalRandom.current();
         var settings = new Delivery.Settings(options.mxPort(), options.tenantWindow(), options.noRouteAttempts(), options.idleTimeout(),
                 ClientSettings.Timeouts.rfc5321(), options.shaping(),

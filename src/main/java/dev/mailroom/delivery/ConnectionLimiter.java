@@ -19,7 +19,8 @@ public interface ConnectionLimiter {
         void close();
     }
 
-    Duration LEASE_LIFETIME = Duration.ofMinutes(2);
+    /** Longer than one transaction may take by RFC 5321's timeouts (10 minutes after the final dot), renewed before each. */
+    Duration LEASE_LIFETIME = Duration.ofMinutes(15);
 
     /** A lease when fewer than {@code max} are held under {@code key}, else empty. */
     Optional<Lease> tryAcquire(String key, int max);

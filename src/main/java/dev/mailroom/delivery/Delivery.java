@@ -95,19 +95,33 @@ public final class Delivery implements AutoCloseable {
         return reports.flush(timeout);
     }
 
+    private boolean awaitSessions(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (router.lanes().stream().anyMatch(lane -> lane.sessions() > 0)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         spool.onRecorded(() -> {});
         scheduler.close();
         stopping.set(true);
         router.lanes().forEach(lane -> lane.queue().release());
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        while (router.lanes().stream().anyMatch(lane -> lane.sessions() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        if (!awaitSessions(STOP_WAIT)) {
+            // still in a transaction (or waiting out a rate): cut them off, the spool keeps their recipients queued
+            router.lanes().forEach(Lane::interruptSessions);
+            if (!awaitSessions(Duration.ofSeconds(5))) {
+                LOG.warn("delivery connections did not stop in time");
             }
         }
         router.close();

@@ -48,33 +48,44 @@ final class DeliveryRecorder {
     }
 
     void settle(QueuedRecipient recipient, ReplyOutcome outcome, String response, Path path) {
+        int attempts = recipient.failedAttempts() + 1;
+        var report = switch (outcome) {
+            case ReplyOutcome.Delivered delivered -> report(recipient, RecipientStatus.DELIVERED, attempts, response, path, null, null);
+            case ReplyOutcome.HardFailure hard -> report(recipient, RecipientStatus.BOUNCED, attempts, response, path, hard.category(), null);
+            case ReplyOutcome.SoftFailure soft -> retries.next(attempts, recipient.acceptedAt(), clock.instant())
+                    .map(next -> report(recipient, RecipientStatus.DEFERRED, attempts, response, path, soft.category(), next))
+                    .orElseGet(() -> report(recipient, RecipientStatus.FAILED, attempts, response, path, soft.category(), null));
+        };
         try {
-            int attempts = recipient.failedAttempts() + 1;
-            var now = clock.instant();
-            switch (outcome) {
-                case ReplyOutcome.Delivered delivered -> complete(recipient, RecipientState.DELIVERED,
-                        report(recipient, RecipientStatus.DELIVERED, attempts, response, path, null, null));
-                case ReplyOutcome.HardFailure hard -> complete(recipient, RecipientState.BOUNCED,
-                        report(recipient, RecipientStatus.BOUNCED, attempts, response, path, hard.category(), null));
-                case ReplyOutcome.SoftFailure soft -> {
-                    var next = retries.next(attempts, recipient.acceptedAt(), now);
-                    if (next.isEmpty()) {
-                        complete(recipient, RecipientState.FAILED, report(recipient, RecipientStatus.FAILED, attempts, response, path, soft.category(), null));
-                    } else {
-                        var report = report(recipient, RecipientStatus.DEFERRED, attempts, response, path, soft.category(), next.get());
-                        reserve();
-                        spool.defer(recipient, next.get().toEpochMilli(), attempts, report.encode());
-                        reports.add(java.util.List.of(report));
-                        this.attempts.get(RecipientStatus.DEFERRED).increment();
-                    }
-                }
-            }
+            reserve();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.warn("stopping: the attempt on {} of {} is not settled and is made again at the next start", recipient.index(), recipient.messageId());
-        } finally {
+            LOG.warn("stopping: the attempt on {} of {} is not recorded and is made again at the next start", recipient.index(), recipient.messageId());
             onSettled.accept(recipient);
+            return;
         }
+        boolean recorded;
+        try {
+            recorded = switch (report.status()) {
+                case DEFERRED -> spool.defer(recipient, report.nextAttemptAt().toEpochMilli(), attempts, report.encode());
+                case DELIVERED -> complete(recipient, RecipientState.DELIVERED, report);
+                case BOUNCED -> complete(recipient, RecipientState.BOUNCED, report);
+                default -> complete(recipient, RecipientState.FAILED, report);
+            };
+        } catch (RuntimeException e) {
+            // released now, it would be sent again and again while the spool refuses writes: it waits for a restart
+            reports.unreserve(1);
+            LOG.error("cannot record the attempt on {} of {} in the spool; it is held until the next start", recipient.index(),
+                    recipient.messageId(), e);
+            return;
+        }
+        if (recorded) {
+            reports.add(java.util.List.of(report));
+            this.attempts.get(report.status()).increment();
+        } else {
+            reports.unreserve(1); // cancelled meanwhile: nothing to report
+        }
+        onSettled.accept(recipient);
     }
 
     /** A recipient that needs no attempt (cancelled meanwhile): only its place is freed. */
@@ -82,11 +93,9 @@ final class DeliveryRecorder {
         onSettled.accept(recipient);
     }
 
-    private void complete(QueuedRecipient recipient, RecipientState state, DeliveryReport report) throws InterruptedException {
-        reserve();
+    private boolean complete(QueuedRecipient recipient, RecipientState state, DeliveryReport report) {
         spool.complete(recipient, state, report.attempts(), report.encode());
-        reports.add(java.util.List.of(report));
-        attempts.get(report.status()).increment();
+        return true;
     }
 
     /** Room for the report before the spool write: a database that is down holds delivery back rather than filling the heap. */

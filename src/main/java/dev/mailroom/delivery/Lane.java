@@ -18,6 +18,8 @@ final class Lane {
     private final FairQueue queue = new FairQueue();
     private volatile List<MxHost> hosts;
     private int sessions; // guarded by this
+    private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long lastUsed = System.nanoTime();
 
     Lane(LaneContext context, Egress egress, ReceivingSite site, List<MxHost> hosts, int port, Shaping.SiteLimits limits) {
         this.context = context;
@@ -40,12 +42,16 @@ final class Lane {
         int allowed = context.backoff().connections(site, limits);
         if (queue.size() > sessions && sessions < allowed) {
             sessions++;
-            Thread.ofVirtual().name("delivery " + egress.name() + " -> " + site.name()).start(new SiteSession(context, this));
+            var thread = Thread.ofVirtual().name("delivery " + egress.name() + " -> " + site.name()).unstarted(new SiteSession(context, this));
+            threads.add(thread);
+            thread.start();
         }
     }
 
     /** A connection ended; {@code starved}: it could not get a place under the limits and did nothing. */
     void sessionEnded(boolean starved) {
+        threads.remove(Thread.currentThread());
+        lastUsed = System.nanoTime();
         synchronized (this) {
             sessions--;
         }
@@ -56,6 +62,20 @@ final class Lane {
 
     synchronized int sessions() {
         return sessions;
+    }
+
+    void touch() {
+        lastUsed = System.nanoTime();
+    }
+
+    /** Cuts short the connections still open (stopping: their recipients stay queued in the spool). */
+    void interruptSessions() {
+        threads.forEach(Thread::interrupt);
+    }
+
+    /** Nothing waiting, no connection, and nothing offered for {@code nanos}: the lane may be forgotten. */
+    synchronized boolean idleFor(long nanos) {
+        return sessions == 0 && queue.size() == 0 && System.nanoTime() - lastUsed > nanos;
     }
 
     FairQueue queue() {

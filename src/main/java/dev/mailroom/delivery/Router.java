@@ -22,6 +22,8 @@ final class Router implements AutoCloseable {
     private static final long ROUTE_MILLIS = 60_000;
     /** A failed lookup is asked again soon. */
     private static final long FAILED_ROUTE_MILLIS = 5_000;
+    /** A lane with nothing to do this long is dropped (a new one is made when mail comes). */
+    private static final long IDLE_LANE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
     private final MxRouter mx;
     private final EgressPolicy egress;
     private final LaneContext context;
@@ -100,8 +102,12 @@ final class Router implements AutoCloseable {
     }
 
     private Lane lane(Egress way, ReceivingSite site, List<MxHost> hosts, int port) {
-        return lanes.computeIfAbsent(way.name() + " -> " + site.name(),
-                key -> new Lane(context, way, site, hosts, port, context.shaping().limitsFor(hosts)));
+        // touched inside the map's lock, so that kick cannot drop a lane between this lookup and the offer
+        return lanes.compute(way.name() + " -> " + site.name(), (key, lane) -> {
+            var current = lane != null ? lane : new Lane(context, way, site, hosts, port, context.shaping().limitsFor(hosts));
+            current.touch();
+            return current;
+        });
     }
 
     /** Every lane, for stopping. */
@@ -109,8 +115,15 @@ final class Router implements AutoCloseable {
         return lanes.values();
     }
 
-    /** Lanes with recipients waiting get another try at opening connections (places under shared caps come free elsewhere). */
+    /**
+     * Lanes with recipients waiting get another try at opening connections (places under shared
+     * caps come free elsewhere); lanes and routes unused for a while are forgotten, so that the
+     * sites seen once do not pile up.
+     */
     void kick() {
+        long now = clock.millis();
+        routes.values().removeIf(cached -> cached.until() < now && cached.route().isDone());
+        lanes.keySet().forEach(key -> lanes.computeIfPresent(key, (k, lane) -> lane.idleFor(IDLE_LANE_NANOS) ? null : lane));
         lanes.values().forEach(Lane::startSessions);
     }
 

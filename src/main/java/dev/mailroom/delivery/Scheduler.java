@@ -2,6 +2,7 @@ package dev.mailroom.delivery;
 
 import dev.mailroom.spool.QueuedRecipient;
 import dev.mailroom.spool.Spool;
+import dev.mailroom.spool.SpooledMessage;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,27 +16,36 @@ import org.slf4j.LoggerFactory;
  * a window of recipients in memory at a time; the rest (a million, if need be) wait in the spool's
  * queue, which is ordered by priority and due time, so that scheduled and deferred recipients cost
  * nothing until they are due. With every tenant's window in the lanes, each lane serves tenants in
- * turn: a big backlog delays nobody else.
+ * turn: a big backlog delays nobody else. A reserve beyond the window takes transactional mail
+ * only, so a tenant's bulk mail held up at a slow site does not hold up its own password resets.
  */
 final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     /** The longest sleep between looks at the queue, for the clock to catch up with what is due. */
     private static final long MAX_SLEEP_MILLIS = 1000;
+    /** Recipients read at once for a tenant under a rate. */
+    private static final int RATE_LIMITED_READ = 64;
     private final Spool spool;
     private final RateLimiter rates;
     private final Rate tenantRate;
     private final int window;
+    /** Places beyond the window for priority 0 (transactional) only. */
+    private final int reserve;
     private final Clock clock;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile Consumer<QueuedRecipient> dispatch;
     private volatile Runnable onIdle;
-    private boolean signalled; // guarded by this
+    private boolean signalled; // guarded by this: new mail, every queue is read
+    private boolean poked; // guarded by this: places came free
+    private long kickedAt;
     private volatile boolean closed;
 
     /** What delivery holds of one tenant now, and when its queue next has something due. */
     private static final class Tenant {
         final Set<String> held = ConcurrentHashMap.newKeySet();
+        /** Delivery gave a place back since the last look. */
+        final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         volatile long nextDue;
         /** The last look stopped at the tenant's rate, not at its window: go on as the rate allows. */
         volatile boolean rateLimited;
@@ -47,6 +57,7 @@ final class Scheduler implements AutoCloseable {
         this.rates = rates;
         this.tenantRate = tenantRate;
         this.window = window;
+        this.reserve = Math.max(1, window / 4);
         this.clock = clock;
         this.thread = Thread.ofPlatform().daemon().name("delivery-scheduler").unstarted(this::run);
     }
@@ -72,9 +83,18 @@ final class Scheduler implements AutoCloseable {
     /** Delivery is done with a recipient (settled or skipped): its tenant has room again. */
     void release(QueuedRecipient recipient) {
         var tenant = tenants.get(recipient.tenantId());
-        if (tenant != null && tenant.held.remove(key(recipient.messageId(), recipient.index())) && tenant.held.size() < window / 2) {
-            wake();
+        if (tenant != null && tenant.held.remove(key(recipient.messageId(), recipient.index()))) {
+            tenant.released.set(true);
+            if (tenant.held.size() <= window - window / 4 || recipient.priority() == 0) {
+                poke();
+            }
         }
+    }
+
+    /** Looks at the tenants that released places, without rereading every queue. */
+    private synchronized void poke() {
+        poked = true;
+        notifyAll();
     }
 
     /** Recipients held in memory now, across tenants. */
@@ -89,12 +109,16 @@ final class Scheduler implements AutoCloseable {
                 synchronized (this) {
                     woken = signalled;
                     signalled = false;
+                    poked = false;
                 }
                 long next = fill(woken);
-                onIdle.run();
+                if (clock.millis() - kickedAt >= MAX_SLEEP_MILLIS) {
+                    onIdle.run();
+                    kickedAt = clock.millis();
+                }
                 synchronized (this) {
                     long sleep = Math.min(MAX_SLEEP_MILLIS, next - clock.millis());
-                    if (!signalled && sleep > 0 && !closed) {
+                    if (!signalled && !poked && sleep > 0 && !closed) {
                         TimeUnit.MILLISECONDS.timedWait(this, sleep);
                     }
                 }
@@ -117,33 +141,59 @@ final class Scheduler implements AutoCloseable {
         long next = now + MAX_SLEEP_MILLIS;
         for (var tenantId : spool.queuedTenants()) {
             var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
-            int room = window - tenant.held.size();
-            // a full window is refilled once it has drained well (release wakes us): each look walks past what is held
-            if (room <= 0 || room < window / 4 && !tenant.rateLimited) {
-                continue;
-            }
-            if (!woken && tenant.nextDue > now) {
+            boolean released = tenant.released.getAndSet(false);
+            if (!woken && !released && !tenant.rateLimited && tenant.nextDue > now) {
                 next = Math.min(next, tenant.nextDue);
                 continue;
             }
-            var due = spool.due(tenantId, now, room, (id, index) -> tenant.held.contains(key(id, index)));
-            tenant.nextDue = due.nextDueMillis();
-            tenant.rateLimited = false;
-            for (var recipient : due.recipients()) {
-                if (tenantRate != null) {
-                    var wait = rates.tryTake("tenant:" + tenantId, tenantRate);
-                    if (!wait.isZero()) {
-                        tenant.nextDue = now + Math.max(1, wait.toMillis());
-                        tenant.rateLimited = true;
-                        break;
-                    }
-                }
-                tenant.held.add(key(recipient.messageId(), recipient.index()));
-                dispatch.accept(recipient);
+            int held = tenant.held.size();
+            int room;
+            int maxPriority = SpooledMessage.LOWEST_PRIORITY;
+            if (window - held >= window / 4 || tenant.rateLimited && held < window) {
+                room = window - held;
+            } else if (held < window + reserve) {
+                // a full window (bulk mail waiting at a slow site, say) still lets the tenant's transactional mail through
+                room = window + reserve - held;
+                maxPriority = 0;
+            } else {
+                continue; // refilled once it has drained well: each look walks past what is held
             }
-            next = Math.min(next, tenant.nextDue);
+            if (tenantRate != null) {
+                room = Math.min(room, RATE_LIMITED_READ); // most of a long read would wait for tokens anyway
+            }
+            next = Math.min(next, take(tenantId, tenant, now, room, maxPriority));
         }
         return next;
+    }
+
+    /** Takes a tenant's due recipients into delivery; returns when the tenant has more due. */
+    private long take(String tenantId, Tenant tenant, long now, int room, int maxPriority) {
+        var due = spool.due(tenantId, now, room, maxPriority, (id, index) -> tenant.held.contains(key(id, index)));
+        // a full read may have left more that is due now
+        tenant.nextDue = due.recipients().size() == room ? now : due.nextDueMillis();
+        tenant.rateLimited = false;
+        for (var recipient : due.recipients()) {
+            if (tenantRate != null) {
+                var wait = rates.tryTake("tenant:" + tenantId, tenantRate);
+                if (!wait.isZero()) {
+                    tenant.nextDue = now + Math.max(1, wait.toMillis());
+                    tenant.rateLimited = true;
+                    break;
+                }
+            }
+            var key = key(recipient.messageId(), recipient.index());
+            tenant.held.add(key); // before dispatch: delivery may settle it, and release it, at once
+            try {
+                dispatch.accept(recipient);
+            } catch (RuntimeException e) {
+                // the pool lookup needs the database: this recipient waits in the queue for the next look
+                tenant.held.remove(key);
+                tenant.nextDue = now + MAX_SLEEP_MILLIS;
+                LOG.warn("cannot route recipients of {} now; trying again shortly", tenantId, e);
+                break;
+            }
+        }
+        return tenant.nextDue;
     }
 
     private static String key(String messageId, int index) {

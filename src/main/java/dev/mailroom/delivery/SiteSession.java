@@ -27,6 +27,7 @@ final class SiteSession implements Runnable {
     private final Lane lane;
     private SmtpClient client;
     private String mxHost;
+    private long renewed;
 
     SiteSession(LaneContext context, Lane lane) {
         this.context = context;
@@ -51,9 +52,18 @@ final class SiteSession implements Runnable {
         } catch (RuntimeException e) {
             LOG.error("delivery to {} from {} stopped unexpectedly", lane.site().name(), lane.egress().name(), e);
         } finally {
-            closeClient();
-            leases.forEach(ConnectionLimiter.Lease::close);
-            lane.sessionEnded(starved);
+            try {
+                closeClient();
+                for (var lease : leases) {
+                    try {
+                        lease.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("could not give back a connection lease for {}; it expires by itself", lane.site().name(), e);
+                    }
+                }
+            } finally {
+                lane.sessionEnded(starved);
+            }
         }
     }
 
@@ -63,7 +73,7 @@ final class SiteSession implements Runnable {
             return false;
         }
         leases.add(site.get());
-        if (lane.egress() instanceof Egress.Direct direct && direct.source() != null) {
+        if (lane.egress() instanceof Egress.Direct direct) {
             var source = context.connections().tryAcquire("source:" + direct.name(), context.shaping().source().maxConnections());
             if (source.isEmpty()) {
                 return false;
@@ -74,32 +84,53 @@ final class SiteSession implements Runnable {
     }
 
     private void carry(List<ConnectionLimiter.Lease> leases) throws InterruptedException {
-        long renewed = System.currentTimeMillis();
+        renewed = System.currentTimeMillis();
         for (int sent = 0; sent < lane.limits().messagesPerConnection() && !context.stopping().get(); ) {
             var recipient = lane.queue().poll(context.idleTimeout().toMillis());
             if (recipient == null) {
                 return;
             }
-            if (context.spool().state(recipient.messageId(), recipient.index()).map(state -> state.finished()).orElse(true)) {
-                context.recorder().skip(recipient); // cancelled (or removed) since it was queued
-                continue;
-            }
-            awaitRates();
-            if (client == null || !client.usable()) {
-                closeClient();
-                var unreachable = connect();
-                if (unreachable.isPresent()) {
-                    giveUp(recipient, unreachable.get());
+            try {
+                if (!carryOne(recipient, leases)) {
                     return;
                 }
-            }
-            send(recipient);
-            sent++;
-            if (System.currentTimeMillis() - renewed > RENEW_MILLIS) {
-                leases.forEach(ConnectionLimiter.Lease::renew);
-                renewed = System.currentTimeMillis();
+                sent++;
+            } catch (RuntimeException e) {
+                // Redis or the spool failing here must not strand the recipient: it waits for its next attempt
+                LOG.warn("delivery of {} of {} failed locally", recipient.index(), recipient.messageId(), e);
+                context.recorder().settle(recipient, new ReplyOutcome.SoftFailure(BounceCategory.OTHER, false),
+                        "local error: " + e.getMessage(), new DeliveryRecorder.Path(mxHost, sourceName()));
+                return;
             }
         }
+    }
+
+    /** One recipient through the connection; false when the session should end. */
+    private boolean carryOne(QueuedRecipient recipient, List<ConnectionLimiter.Lease> leases) throws InterruptedException {
+        if (context.spool().state(recipient.messageId(), recipient.index()).map(state -> state.finished()).orElse(true)) {
+            context.recorder().skip(recipient); // cancelled (or removed) since it was queued
+            return true;
+        }
+        awaitRates();
+        if (context.stopping().get()) {
+            context.recorder().skip(recipient); // still queued in the spool: the next start sends it
+            return false;
+        }
+        // a lease lives LEASE_LIFETIME unless renewed: renewed here, before the longest waits (a transaction)
+        if (System.currentTimeMillis() - renewed > RENEW_MILLIS) {
+            leases.forEach(ConnectionLimiter.Lease::renew);
+            renewed = System.currentTimeMillis();
+        }
+        if (client == null || !client.usable()) {
+            closeClient();
+            var unreachable = connect();
+            if (unreachable.isPresent()) {
+                giveUp(recipient, unreachable.get());
+                return false;
+            }
+        }
+        send(recipient);
+        return true;
     }
 
     /**
@@ -112,7 +143,7 @@ final class SiteSession implements Runnable {
         context.recorder().settle(recipient, unreachable.outcome(), unreachable.response(), path);
         if (unreachable.outcome().slowDown()) {
             context.backoff().slowDown(lane.site());
-        } else if (lane.sessions() == 1) {
+        } else {
             for (var waiting : lane.queue().drain()) {
                 context.recorder().settle(waiting, unreachable.outcome(), unreachable.response(), path);
             }
@@ -202,15 +233,18 @@ final class SiteSession implements Runnable {
     /** The host's addresses of the source's family (an IPv4 source cannot reach an IPv6 host). */
     private List<InetAddress> addresses(String host) {
         var result = new ArrayList<InetAddress>();
+        var source = lane.egress() instanceof Egress.Direct direct ? direct.source() : null;
         if (host.matches("[0-9.]+") || host.contains(":")) {
             try {
-                result.add(InetAddress.ofLiteral(host));
+                var literal = InetAddress.ofLiteral(host);
+                if (source == null || source.getClass() == literal.getClass()) {
+                    result.add(literal);
+                }
             } catch (IllegalArgumentException e) {
-                return result;
+                // not an address after all: no way to reach it
             }
             return result;
         }
-        var source = lane.egress() instanceof Egress.Direct direct ? direct.source() : null;
         if (source == null || source instanceof java.net.Inet4Address) {
             if (context.dns().a(host) instanceof Answer.Records<InetAddress> records) {
                 result.addAll(records.values());
@@ -230,7 +264,7 @@ final class SiteSession implements Runnable {
             take("site:" + lane.site().name(), siteRate);
         }
         var sourceRate = context.shaping().source().rate();
-        if (sourceRate != null && lane.egress() instanceof Egress.Direct direct && direct.source() != null) {
+        if (sourceRate != null && lane.egress() instanceof Egress.Direct direct) {
             take("source:" + direct.name(), sourceRate);
         }
     }

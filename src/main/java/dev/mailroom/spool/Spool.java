@@ -252,11 +252,13 @@ public final class Spool implements AutoCloseable {
      * first, then by due time. The queue is ordered that way, so this reads only what it returns
      * and what it passes over: recipients delivery already holds ({@code taken}), and those of
      * messages not yet recorded (delivery reports on a message only once its record exists). A
-     * recipient that has finished meanwhile (cancelled) loses its queue entry here.
+     * recipient that has finished meanwhile (cancelled) loses its queue entry here. Only
+     * priorities up to {@code maxPriority} are read.
      */
-    public Due due(String tenantId, long nowMillis, int limit, BiPredicate<String, Integer> taken) {
+    public Due due(String tenantId, long nowMillis, int limit, int maxPriority, BiPredicate<String, Integer> taken) {
         var prefix = QueuedRecipient.tenantPrefix(tenantId);
         var found = new ArrayList<QueuedRecipient>();
+        var seen = new java.util.HashSet<String>();
         var stale = new ArrayList<byte[]>();
         long next = Long.MAX_VALUE;
         String lastMessage = null;
@@ -266,6 +268,9 @@ public final class Spool implements AutoCloseable {
             while (iterator.isValid() && found.size() < limit && startsWith(iterator.key(), prefix)) {
                 var key = iterator.key();
                 int priority = key[prefix.length];
+                if (priority > maxPriority) {
+                    break;
+                }
                 long due = ByteBuffer.wrap(key, prefix.length + 1, Long.BYTES).getLong();
                 if (due > nowMillis) {
                     // the rest of this priority is due later still: go on with the next one
@@ -279,12 +284,14 @@ public final class Spool implements AutoCloseable {
                 var messageId = new String(key, idStart, key.length - idStart - 1 - Integer.BYTES, StandardCharsets.US_ASCII);
                 int index = ByteBuffer.wrap(key, key.length - Integer.BYTES, Integer.BYTES).getInt();
                 iterator.next();
-                if (taken.test(messageId, index)) {
+                // the iterator reads the queue as it was when it began: an entry moved since (a deferral) is
+                // passed over, and a recipient is taken once even if its old and new entries are both seen
+                if (taken.test(messageId, index) || db.get(queue, key) == null || !seen.add(messageId + "#" + index)) {
                     continue;
                 }
                 if (!messageId.equals(lastMessage)) {
                     lastMessage = messageId;
-                    envelope = db.get(unrecorded, key(messageId)) != null ? null : envelope(messageId);
+                    envelope = db.get(unrecorded, key(messageId)) != null ? null : readableEnvelope(messageId);
                 }
                 var state = db.get(states, recipientKey(messageId, index));
                 if (state == null || stateOf(state).finished()) {
@@ -359,16 +366,27 @@ public final class Spool implements AutoCloseable {
         }), 128L + report.length);
     }
 
-    /** Puts a recipient back in the queue, due at {@code dueMillis}, with the report about the failed attempt; synced. */
-    public void defer(QueuedRecipient recipient, long dueMillis, int attempts, byte[] report) {
+    /**
+     * Puts a recipient back in the queue, due at {@code dueMillis}, with the report about the failed
+     * attempt; synced. A recipient cancelled meanwhile only leaves the queue: returns false then.
+     */
+    public boolean defer(QueuedRecipient recipient, long dueMillis, int attempts, byte[] report) {
         var value = state(RecipientState.DEFERRED, clock.millis(), attempts);
+        var recipientKey = recipientKey(recipient.messageId(), recipient.index());
         var requeued = QueuedRecipient.queueKey(recipient.tenantId(), recipient.priority(), dueMillis, recipient.messageId(), recipient.index());
+        var deferred = new boolean[1];
         committer.commit(batch -> stage(batch, () -> {
-            batch.put(states, recipientKey(recipient.messageId(), recipient.index()), value);
             batch.delete(queue, recipient.queueKey());
-            batch.put(queue, requeued, new byte[0]);
-            batch.put(unreported, reportKey(recipient.messageId(), recipient.index(), attempts), report);
+            // read on the committer thread, as cancelQueued writes: a cancellation is never undone
+            var current = db.get(states, recipientKey);
+            deferred[0] = current == null || stateOf(current) != RecipientState.CANCELLED;
+            if (deferred[0]) {
+                batch.put(states, recipientKey, value);
+                batch.put(queue, requeued, new byte[0]);
+                batch.put(unreported, reportKey(recipient.messageId(), recipient.index(), attempts), report);
+            }
         }), 192L + report.length);
+        return deferred[0];
     }
 
     /** Forgets reports now recorded elsewhere. Not synced: a report lost in a crash is only recorded again. */
@@ -586,6 +604,16 @@ public final class Spool implements AutoCloseable {
     /** A message's envelope as stored: everything of the message but its recipients and body. */
     private record Envelope(String tenantId, String domainId, String returnPathDomain, Instant acceptedAt, Instant notBefore,
             int priority, byte[] notes) {}
+
+    /** The envelope, or null (logged) when it cannot be read: one damaged message must not stop the queue behind it. */
+    private Envelope readableEnvelope(String messageId) throws RocksDBException {
+        try {
+            return envelope(messageId);
+        } catch (UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(Spool.class).error("message {} in the spool cannot be read; it is not delivered", messageId, e);
+            return null;
+        }
+    }
 
     private Envelope envelope(String messageId) throws RocksDBException {
         var bytes = db.get(envelopes, key(messageId));

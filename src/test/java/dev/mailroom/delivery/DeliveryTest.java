@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailroom.api.TestServer;
 import dev.mailroom.smtp.SmtpSink;
+import dev.mailroom.spool.SpooledMessage;
 import dev.mailroom.store.TestDatabase;
 import dev.mailroom.submission.SendingFixture;
 import java.nio.file.Path;
@@ -48,7 +49,9 @@ class DeliveryTest {
     }
 
     private void start(Map<String, String> extraEnv) throws Exception {
-        port = SmtpSink.freePort(OK, BAD, BUSY, GREY, "127.0.0.11", "127.0.0.12");
+        if (port == 0) {
+            port = SmtpSink.freePort(OK, BAD, BUSY, GREY, "127.0.0.11", "127.0.0.12", "127.0.0.37", "127.0.0.38");
+        }
         database = TestDatabase.H2.create();
         var env = new HashMap<String, String>();
         env.put("MAILROOM_DELIVERY_ENABLED", "true");
@@ -125,7 +128,7 @@ class DeliveryTest {
             var unrecorded = new ArrayList<String>();
             spool.unrecorded(m -> unrecorded.add(m.id()));
             System.out.println("still not " + status + ": " + recipient(messageId) + ", unrecorded " + unrecorded + ", spool states " + spool.states(messageId) + " due "
-                    + spool.queuedTenants().stream().map(t -> spool.due(t, System.currentTimeMillis(), 10, (a, b) -> false)).toList());
+                    + spool.queuedTenants().stream().map(t -> spool.due(t, System.currentTimeMillis(), 10, SpooledMessage.LOWEST_PRIORITY, (a, b) -> false)).toList());
             throw e;
         }
     }
@@ -252,6 +255,40 @@ class DeliveryTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aSmarthostPoolRelaysItsTenantsMailWhateverTheRecipientsDomain() throws Exception {
+        start(Map.of());
+        var relay = sink("127.0.0.37");
+        var pool = server.post("/v1/pools", ADMIN_KEY, "{\"name\":\"esp\",\"tier\":\"standard\",\"smarthost\":{\"host\":\"127.0.0.37\","
+                + "\"port\":" + port + ",\"tls\":\"none\"}}");
+        assertThat(pool.status()).as(pool.body()).isEqualTo(201);
+        assertThat(server.send("PUT", "/v1/tenants/" + tenant + "/pool", ADMIN_KEY, "{\"pool_id\":\"" + pool.text("id") + "\"}").status()).isEqualTo(200);
+        var id = send("news@tx.clienta.example", "someone@example.net"); // no MX lookup: the relay takes everything
+        awaitStatus(id, "delivered");
+        assertThat(relay.transactions().get(0).rcptArgs()).containsExactly("<someone@example.net>");
+        assertThat(event(id, "message.delivered").path("data").path("mx_host").asText()).isEqualTo("127.0.0.37");
+    }
+
+    @Test
+    void theInstallationSmarthostTakesEverything() throws Exception {
+        port = SmtpSink.freePort("127.0.0.38");
+        start(Map.of("MAILROOM_DELIVERY_SMARTHOST", "127.0.0.38:" + port));
+        var relay = sink("127.0.0.38");
+        var id = send("news@tx.clienta.example", "ann@inbox.clienta.example");
+        awaitStatus(id, "delivered");
+        assertThat(relay.transactions().get(0).rcptArgs()).containsExactly("<ann@inbox.clienta.example>");
+    }
+
+    @Test
+    void aProviderRuleThatRequiresTlsKeepsMailFromASiteWithoutIt() throws Exception {
+        start(Map.of("MAILROOM_DELIVERY_PROVIDERS", "strict mx=inbox.clienta.example tls=require"));
+        var plain = sink(OK); // smtp-sink offers no STARTTLS
+        var id = send("news@tx.clienta.example", "ann@inbox.clienta.example");
+        awaitStatus(id, "deferred");
+        assertThat(event(id, "message.deferred").path("data").path("category").asText()).isEqualTo("tls");
+        assertThat(plain.transactions()).isEmpty();
     }
 
     @Test

@@ -72,6 +72,26 @@ class SchedulerTest {
     }
 
     @Test
+    void aWindowFullOfBulkMailStillLetsTheTenantsTransactionalMailThrough() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            queue(spool, "tnt_a", 2, 300, 1);
+            var taken = new CopyOnWriteArrayList<QueuedRecipient>();
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, 100, Clock.systemUTC());
+            scheduler.start(taken::add, () -> {});
+            try {
+                DeliveryTest.await("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
+                // nothing is released: the bulk mail is stuck at a slow site
+                queue(spool, "tnt_a", 0, 10, 1);
+                scheduler.wake();
+                DeliveryTest.await("the transactional messages", Duration.ofSeconds(10), () -> taken.size() == 110);
+                assertThat(taken.subList(100, 110)).allSatisfy(recipient -> assertThat(recipient.priority()).isZero());
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
+    @Test
     void releasedPlacesAreRefilledAndTenantRatesHold() throws Exception {
         try (var spool = Spool.open(dir)) {
             queue(spool, "tnt_a", 2, 400, 1);

@@ -27,7 +27,7 @@ class SpoolQueueTest {
     }
 
     private static Spool.Due due(Spool spool, String tenant) {
-        return spool.due(tenant, NOW, 100, (id, index) -> false);
+        return spool.due(tenant, NOW, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false);
     }
 
     @Test
@@ -48,10 +48,11 @@ class SpoolQueueTest {
             assertThat(first.acceptedAt()).isEqualTo(ACCEPTED);
             assertThat(first.failedAttempts()).isZero();
             assertThat(spool.queuedTenants()).containsExactly("tnt_a", "tnt_b");
-            assertThat(names(spool.due("tnt_a", NOW + 60_000, 100, (id, index) -> false))).hasSize(4);
-            assertThat(names(spool.due("tnt_a", NOW, 2, (id, index) -> false))).containsExactly("msg_2/0", "msg_1/0");
-            assertThat(names(spool.due("tnt_a", NOW, 100, (id, index) -> id.equals("msg_1") && index == 0)))
+            assertThat(names(spool.due("tnt_a", NOW + 60_000, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false))).hasSize(4);
+            assertThat(names(spool.due("tnt_a", NOW, 2, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false))).containsExactly("msg_2/0", "msg_1/0");
+            assertThat(names(spool.due("tnt_a", NOW, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> id.equals("msg_1") && index == 0)))
                     .containsExactly("msg_2/0", "msg_1/1");
+            assertThat(names(spool.due("tnt_a", NOW + 60_000, 100, 0, (id, index) -> false))).as("priority 0 only").containsExactly("msg_2/0", "msg_3/0");
         }
     }
 
@@ -73,6 +74,26 @@ class SpoolQueueTest {
     }
 
     @Test
+    void aDeferralNeverUndoesACancellationNorLeavesTwoEntries() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            spool.append(message("msg_1", "tnt_a", 0, null, "a@example.net"));
+            spool.markRecorded(List.of("msg_1"));
+            var held = due(spool, "tnt_a").recipients().get(0);
+            spool.cancelQueued("msg_1");
+            assertThat(spool.defer(held, NOW + 1000, 1, new byte[0])).isFalse();
+            assertThat(spool.states("msg_1")).containsExactly(RecipientState.CANCELLED);
+            assertThat(spool.queuedTenants()).isEmpty();
+
+            spool.append(message("msg_2", "tnt_a", 0, null, "b@example.net"));
+            spool.markRecorded(List.of("msg_2"));
+            var first = due(spool, "tnt_a").recipients().get(0);
+            assertThat(spool.defer(first, NOW - 1, 1, new byte[0])).isTrue();
+            // a second attempt read from the old entry (a stale view) must not find it again
+            assertThat(names(spool.due("tnt_a", NOW, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false))).containsExactly("msg_2/0");
+        }
+    }
+
+    @Test
     void completedAndDeferredRecipientsMoveWithTheirReports() throws Exception {
         try (var spool = Spool.open(dir)) {
             spool.append(message("msg_1", "tnt_a", 0, null, "a@example.net", "b@example.net"));
@@ -83,7 +104,7 @@ class SpoolQueueTest {
 
             assertThat(spool.states("msg_1")).containsExactly(RecipientState.DELIVERED, RecipientState.DEFERRED);
             assertThat(due(spool, "tnt_a").recipients()).isEmpty();
-            var retry = spool.due("tnt_a", NOW + 300_000, 100, (id, index) -> false).recipients();
+            var retry = spool.due("tnt_a", NOW + 300_000, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false).recipients();
             assertThat(names(new Spool.Due(retry, 0))).containsExactly("msg_1/1");
             assertThat(retry.get(0).failedAttempts()).isEqualTo(1);
             assertThat(spool.state("msg_1", 1)).contains(RecipientState.DEFERRED);
