@@ -24,12 +24,14 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MailroomConfig config;
+    private final Map<String, String> env;
+    private MailroomConfig config;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private Mailroom mailroom;
 
-    private TestServer(MailroomConfig config) {
-        this.config = config;
+    private TestServer(Map<String, String> env) {
+        this.env = env;
+        this.config = ConfigLoader.load(null, env);
     }
 
     /** Starts on {@code dataDir} with the database given (null: the embedded H2 file in dataDir). */
@@ -50,7 +52,7 @@ public final class TestServer implements AutoCloseable {
         env.put("MAILROOM_DELIVERY_ENABLED", "false");
         env.putAll(extraEnv);
         env.values().removeIf(String::isEmpty);
-        var server = new TestServer(ConfigLoader.load(null, env));
+        var server = new TestServer(env);
         server.restart();
         return server;
     }
@@ -65,6 +67,13 @@ public final class TestServer implements AutoCloseable {
             mailroom.close();
         }
         mailroom = Mailroom.start(config, Clock.systemUTC(), new PrintStream(console, true, StandardCharsets.UTF_8));
+    }
+
+    /** Restarts with some configuration variables changed (e.g. delivery turned on after a backlog was accepted). */
+    public void restart(Map<String, String> changes) {
+        env.putAll(changes);
+        config = ConfigLoader.load(null, env);
+        restart();
     }
 
     public Mailroom mailroom() {
