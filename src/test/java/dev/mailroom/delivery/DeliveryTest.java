@@ -292,6 +292,21 @@ class DeliveryTest {
     }
 
     @Test
+    void aScheduledMessageLeavesAtItsTime() throws Exception {
+        start(Map.of());
+        var sink = sink(OK);
+        var sendAt = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        var response = server.post("/v1/messages", key, "{\"from\":\"news@tx.clienta.example\",\"to\":[\"later@inbox.clienta.example\"],"
+                + "\"subject\":\"Reminder\",\"text\":\"Tomorrow\",\"send_at\":\"" + sendAt + "\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        var id = response.text("id");
+        awaitStatus(id, "delivered");
+        var deliveredAt = Instant.parse(event(id, "message.delivered").path("data").path("attempted_at").asText());
+        assertThat(deliveredAt).isAfterOrEqualTo(sendAt).isBefore(sendAt.plusSeconds(3));
+        assertThat(sink.transactions()).hasSize(1);
+    }
+
+    @Test
     void aTemporaryFailureIsRetriedThenDelivered() throws Exception {
         start(Map.of());
         var refusing = sink(GREY, "-r", "rcpt", "-b", "451 4.3.0 Temporary local problem, please try again");
