@@ -31,6 +31,9 @@ import dev.mailroom.events.EventLog;
 import dev.mailroom.events.MessageIndex;
 import dev.mailroom.events.BatchedWriter;
 import dev.mailroom.events.MessageRecord;
+import dev.mailroom.feedback.FeedbackIntake;
+import dev.mailroom.feedback.InboundAddresses;
+import dev.mailroom.feedback.InboundHandler;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
@@ -83,6 +86,9 @@ public final class Mailroom implements AutoCloseable {
     private static final Duration MONITOR_TICK = Duration.ofSeconds(30);
     /** RFC 5322 2.1.1: a line of a message is at most 998 characters; longer ones break on the way. */
     private static final int SMTP_LINE_LIMIT = 998;
+    /** Reports are small; a bounce quoting a big message is cut by its sender long before this. */
+    private static final int INBOUND_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+    private static final int INBOUND_MAX_RECIPIENTS = 50;
     /** How often finished messages past their retention and expired idempotency keys are removed. */
     private static final Duration HOUSEKEEPING_TICK = Duration.ofHours(1);
     private final Database database;
@@ -95,6 +101,7 @@ public final class Mailroom implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final ApiServer api;
     private final SmtpServer smtp;
+    private final SmtpServer inbound;
     /** How stale the DNS server's zones may get when a change did not say so itself. */
     private static final Duration ZONE_REFRESH = Duration.ofSeconds(10);
     private final DomainMonitor monitor;
@@ -103,8 +110,9 @@ public final class Mailroom implements AutoCloseable {
 
     private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, JedisPooled redis,
             java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+            ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
+        this.inbound = inbound;
         this.database = database;
         this.spool = spool;
         this.verp = verp;
@@ -143,6 +151,7 @@ public final class Mailroom implements AutoCloseable {
         AuthoritativeServer dns = null;
         ApiServer api = null;
         SmtpServer smtp = null;
+        SmtpServer inbound = null;
         try {
             var jdbi = database.jdbi();
             spool = Spool.open(config.dataDir().resolve("spool"), clock);
@@ -181,6 +190,7 @@ public final class Mailroom implements AutoCloseable {
                     .register(metrics);
 
             verp = new Verp(masterKey.derive("verp"));
+            var tokens = new TrackingToken(masterKey.derive("tracking"));
             var suppressions = new SuppressionList(jdbi, ids, clock,
                     (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
             var messageIndex = new MessageIndex(jdbi, events);
@@ -189,7 +199,7 @@ public final class Mailroom implements AutoCloseable {
                     records -> openSpool.markRecorded(records.stream().map(MessageRecord::id).toList()));
             var sending = config.sending();
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
-                    new Decorations(new TrackingToken(masterKey.derive("tracking"))), spool, messageIndex, indexWriter, ids, clock,
+                    new Decorations(tokens), spool, messageIndex, indexWriter, ids, clock,
                     new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
             try {
                 LOG.info("Spool: {} messages handed to the message index after the last stop", submission.recover());
@@ -211,6 +221,9 @@ public final class Mailroom implements AutoCloseable {
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
+            inbound = inboundServer(config, new InboundAddresses(verp, tokens, config.platformDomain()),
+                    new FeedbackIntake(messageIndex, suppressions, verp, clock), clock);
+            LOG.info("Inbound MX on {}:{} (return paths, fbl@{}, STARTTLS)", config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
             LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
             monitor.start(MONITOR_TICK);
             if (config.dnsAuthoritativeListen() != null) {
@@ -223,13 +236,13 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -240,6 +253,11 @@ public final class Mailroom implements AutoCloseable {
 
     public int smtpPort() {
         return smtp.port();
+    }
+
+    /** The port of the inbound MX. */
+    public int inboundPort() {
+        return inbound.port();
     }
 
     public ApiServer api() {
@@ -264,6 +282,7 @@ public final class Mailroom implements AutoCloseable {
         }
         // the front ends first, waiting for what they are handling; then what they wrote to
         smtp.close();
+        inbound.close();
         api.close();
         housekeeping.shutdownNow();
         try {
@@ -335,6 +354,20 @@ public final class Mailroom implements AutoCloseable {
             }
             return pool.pick(random).<Egress>map(address -> new Egress.Direct(address.inetAddress(), address.hostname())).orElse(direct);
         };
+    }
+
+    /**
+     * The inbound MX for what comes back: bounces to return paths, feedback-loop reports. No AUTH:
+     * it takes mail only for Mailroom's own addresses. STARTTLS with a self-signed certificate, as
+     * MTAs do not check certificates of MX hosts without DANE or MTA-STS.
+     */
+    private static SmtpServer inboundServer(MailroomConfig config, InboundAddresses addresses, FeedbackIntake intake, Clock clock) throws IOException {
+        var tls = TlsMaterial.selfSigned(config.dataDir().resolve("tls"), "inbound", config.hostname(), clock);
+        var settings = new SmtpServer.Settings(config.hostname(), INBOUND_MAX_MESSAGE_BYTES, INBOUND_MAX_RECIPIENTS, SMTP_LINE_LIMIT, 1, false,
+                Duration.ofMinutes(5), config.smtpSubmission().maxConnections());
+        var listen = config.smtpInboundListen();
+        return new SmtpServer(new InetSocketAddress(listen.host(), listen.port()), settings, tls.sslContext(),
+                InboundHandler.factory(addresses, intake)).start();
     }
 
     /** SMTP submission with STARTTLS: the configured certificate, or a self-signed one kept in data_dir/tls. */

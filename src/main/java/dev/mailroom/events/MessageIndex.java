@@ -104,6 +104,41 @@ public final class MessageIndex {
         return text.length() <= max ? text : text.substring(0, max);
     }
 
+    /** Who one recipient of a message is: its tenant, sending domain and address. */
+    public record RecipientRef(String tenantId, String domainId, String email) {}
+
+    /** The recipient a return path names (by its index in the spool), if the message is known. */
+    public Optional<RecipientRef> recipient(String messageId, int spoolIndex) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT m.tenant_id, m.domain_id, r.email FROM messages m JOIN message_recipients r "
+                        + "ON r.message_id = m.id WHERE m.id = :id AND r.spool_index = :index")
+                .bind("id", messageId).bind("index", spoolIndex)
+                .map((rs, ctx) -> new RecipientRef(rs.getString("tenant_id"), rs.getString("domain_id"), rs.getString("email")))
+                .findFirst());
+    }
+
+    /** The spool index of a message's recipient with this address (compared without case), if it has one. */
+    public Optional<Integer> spoolIndexOf(String messageId, String email) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT spool_index FROM message_recipients WHERE message_id = :id "
+                        + "AND LOWER(email) = :email AND spool_index IS NOT NULL")
+                .bind("id", messageId).bind("email", email.toLowerCase(java.util.Locale.ROOT))
+                .mapTo(Integer.class).findFirst());
+    }
+
+    /**
+     * Records what came back after delivery (a bounce, a complaint): the recipient's status and last
+     * response, and the event, in one transaction. The attempts stay as delivery left them; a null
+     * status leaves the status too.
+     */
+    public void recordFeedback(String messageId, int spoolIndex, RecipientStatus status, String response, EventLog.NewEvent event, Instant at) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE message_recipients SET status = COALESCE(:status, status), last_response = :response, updated_at = :at "
+                            + "WHERE message_id = :message AND spool_index = :index")
+                    .bindByType("status", status == null ? null : status.name(), String.class).bind("response", response == null ? null : truncate(response, 2000))
+                    .bind("at", Rows.timestamp(at)).bind("message", messageId).bind("index", spoolIndex).execute();
+            events.appendAll(h, List.of(event));
+        });
+    }
+
     /** A message within the caller's reach (its tenant, and its domain for a domain-limited key). */
     public Optional<MessageView> find(Scope scope, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, tenant_id, domain_id, from_address, subject, send_at, tags, metadata, created_at "

@@ -40,6 +40,7 @@ public final class TestServer implements AutoCloseable {
         env.put("MAILROOM_DATA_DIR", dataDir.toString());
         env.put("MAILROOM_HTTP_LISTEN", "127.0.0.1:0");
         env.put("MAILROOM_SMTP_SUBMISSION_LISTEN", "127.0.0.1:0");
+        env.put("MAILROOM_SMTP_INBOUND_LISTEN", "127.0.0.1:0");
         env.put("MAILROOM_HOSTNAME", "mx.test.example");
         // tests never ask resolvers off this machine: nothing listens here, so lookups fail fast
         env.put("MAILROOM_DNS_SERVERS", "127.0.0.1:9");

@@ -46,6 +46,7 @@ public final class MailroomProcess implements AutoCloseable {
                 System.getProperty("java.class.path"), Main.class.getName(), "serve")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        builder.environment().putIfAbsent("MAILROOM_SMTP_INBOUND_LISTEN", "127.0.0.1:0");
         var process = builder.start();
         var started = new MailroomProcess(process, "http://" + env.get("MAILROOM_HTTP_LISTEN"), env.get("MAILROOM_ADMIN_KEY"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -1,0 +1,119 @@
+package dev.mailroom.feedback;
+
+import dev.mailroom.events.EventLog;
+import dev.mailroom.events.MessageIndex;
+import dev.mailroom.events.RecipientStatus;
+import dev.mailroom.message.Verp;
+import dev.mailroom.tenancy.Scope;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what comes back into facts about recipients: a hard bounce marks the recipient bounced
+ * and suppresses it for its tenant at once, a soft one is recorded; a complaint marks it
+ * complained and suppresses it. Each writes its event ({@code message.bounced} with
+ * {@code source: dsn}, {@code message.complained}). Mail that is neither is dropped quietly.
+ */
+public final class FeedbackIntake implements InboundHandler.InboundMail {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackIntake.class);
+    private final MessageIndex index;
+    private final SuppressionList suppressions;
+    private final Verp verp;
+    private final Clock clock;
+
+    public FeedbackIntake(MessageIndex index, SuppressionList suppressions, Verp verp, Clock clock) {
+        this.index = index;
+        this.suppressions = suppressions;
+        this.verp = verp;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<String> refuses(InboundAddress address) {
+        return switch (address) {
+            case InboundAddress.ReturnPath returnPath -> Optional.empty();
+            case InboundAddress.FeedbackLoop loop -> Optional.empty();
+            case InboundAddress.DmarcReports reports -> Optional.of("DMARC reports are not taken yet");
+            case InboundAddress.Unsubscribe unsubscribe -> Optional.of("Unsubscribing by mail is not taken yet; use the link");
+        };
+    }
+
+    @Override
+    public void other(InboundAddress address, byte[] message) {
+        throw new IllegalStateException(address + " was refused at RCPT and cannot have mail");
+    }
+
+    /** Mail to a return path: a bounce of that recipient, or a complaint a provider sent back to the return path. */
+    @Override
+    public void returnPath(InboundAddress.ReturnPath to, byte[] message) {
+        var parts = ReportParts.parse(message);
+        var complaint = ComplaintReport.read(parts);
+        if (complaint.isPresent()) {
+            complain(to.messageId(), to.recipientIndex(), complaint.get());
+            return;
+        }
+        BounceReport.read(parts).ifPresentOrElse(bounce -> bounce(to.messageId(), to.recipientIndex(), bounce),
+                () -> LOG.info("mail to the return path of {} #{} is neither a bounce nor a complaint; dropped", to.messageId(), to.recipientIndex()));
+    }
+
+    /** A feedback-loop report sent to fbl@: the message is found through what the report quotes. */
+    @Override
+    public void feedbackLoop(byte[] message) {
+        var complaint = ComplaintReport.read(ReportParts.parse(message));
+        if (complaint.isEmpty()) {
+            LOG.info("mail to the feedback-loop address is not an ARF report; dropped");
+            return;
+        }
+        var report = complaint.get();
+        var target = Optional.ofNullable(report.returnPath()).flatMap(verp::decode)
+                .or(() -> Optional.ofNullable(report.messageId()).flatMap(id -> Optional.ofNullable(report.recipient())
+                        .flatMap(email -> index.spoolIndexOf(id, email)).map(i -> new Verp.Target(id, i))));
+        target.ifPresentOrElse(t -> complain(t.messageId(), t.recipientIndex(), report),
+                () -> LOG.info("an ARF report names no message of ours (return path {}, message id {}); dropped", report.returnPath(), report.messageId()));
+    }
+
+    void bounce(String messageId, int recipientIndex, BounceReport bounce) {
+        var recipient = index.recipient(messageId, recipientIndex);
+        if (recipient.isEmpty()) {
+            LOG.info("a bounce names {} #{}, which is not (or no longer) known; dropped", messageId, recipientIndex);
+            return;
+        }
+        var who = recipient.get();
+        var data = new LinkedHashMap<String, Object>();
+        data.put("message_id", messageId);
+        data.put("email", who.email());
+        data.put("domain_id", who.domainId());
+        data.put("bounce_type", bounce.hard() ? "hard" : "soft");
+        data.put("category", bounce.category().code());
+        data.put("response", bounce.response());
+        data.put("remote_mta", bounce.remoteMta());
+        data.put("source", "dsn");
+        var event = new EventLog.NewEvent(who.tenantId(), "message.bounced", messageId, data);
+        // a soft bounce after delivery (a delay warning) leaves the recipient's status as it is
+        index.recordFeedback(messageId, recipientIndex, bounce.hard() ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
+        if (bounce.hard() && bounce.category().isAboutRecipient()) {
+            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.HARD_BOUNCE);
+        }
+    }
+
+    void complain(String messageId, int recipientIndex, ComplaintReport complaint) {
+        var recipient = index.recipient(messageId, recipientIndex);
+        if (recipient.isEmpty()) {
+            LOG.info("a complaint names {} #{}, which is not (or no longer) known; dropped", messageId, recipientIndex);
+            return;
+        }
+        var who = recipient.get();
+        var data = new LinkedHashMap<String, Object>();
+        data.put("message_id", messageId);
+        data.put("email", who.email());
+        data.put("domain_id", who.domainId());
+        data.put("feedback_type", complaint.feedbackType());
+        data.put("source_ip", complaint.sourceIp());
+        index.recordFeedback(messageId, recipientIndex, RecipientStatus.COMPLAINED, "complaint: " + complaint.feedbackType(),
+                new EventLog.NewEvent(who.tenantId(), "message.complained", messageId, data), clock.instant());
+        suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.COMPLAINT);
+    }
+}
