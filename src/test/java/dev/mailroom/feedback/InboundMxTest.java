@@ -64,7 +64,8 @@ class InboundMxTest {
     private String swaks(String from, String to, String message) throws Exception {
         var file = Files.writeString(dir.resolve("message-" + System.nanoTime() + ".eml"), message);
         var process = new ProcessBuilder("swaks", "--server", "127.0.0.1:" + server.mailroom().inboundPort(), "--from", from, "--to", to,
-                "--helo", "mx.receiver.example", "--data", "@" + file).redirectErrorStream(true).start();
+                "--helo", "mx.receiver.example", "--data", "@" + file).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         var output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return output;
@@ -80,8 +81,9 @@ class InboundMxTest {
         return list;
     }
 
+    /** Until the message's record is in the database (its message.queued event is written with it), as delivery waits for it too. */
     private void awaitIndexed(String id) throws InterruptedException {
-        for (int i = 0; i < 100 && server.get("/v1/messages/" + id, key).status() != 200; i++) {
+        for (int i = 0; i < 250 && events(id, "message.queued").isEmpty(); i++) {
             Thread.sleep(20);
         }
     }
@@ -125,7 +127,7 @@ class InboundMxTest {
         var id = send("gone@example.net");
         awaitIndexed(id);
         var returnPath = server.mailroom().verp().returnPath(id, 0, "rp.tx.clienta.example");
-        var transcript = swaks("", returnPath, dsn("gone@example.net", "5.1.1", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown", "failed"));
+        var transcript = swaks("<>", returnPath, dsn("gone@example.net", "5.1.1", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown", "failed"));
         assertThat(transcript).contains("250 2.0.0");
 
         assertThat(recipient(id).path("status").asText()).isEqualTo("bounced");
@@ -147,7 +149,7 @@ class InboundMxTest {
         var id = send("slow@example.net");
         awaitIndexed(id);
         var returnPath = server.mailroom().verp().returnPath(id, 0, "rp.tx.clienta.example");
-        swaks("", returnPath, dsn("slow@example.net", "4.4.7", "451 4.4.7 delivery time expired", "delayed"));
+        swaks("<>", returnPath, dsn("slow@example.net", "4.4.7", "451 4.4.7 delivery time expired", "delayed"));
         var bounce = events(id, "message.bounced").get(0).path("data");
         assertThat(bounce.path("bounce_type").asText()).isEqualTo("soft");
         assertThat(recipient(id).path("status").asText()).as("a warning changes nothing").isEqualTo("queued");
