@@ -20,6 +20,7 @@ import dev.mailroom.tenancy.SmtpCredentialService;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.ValidationException;
+import dev.mailroom.tracking.Tracker;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -34,7 +35,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: REST API v1, health, metrics and the OpenAPI document. */
+/** The HTTP server: REST API v1, health, metrics, the OpenAPI document, and the tracking and unsubscribe URLs of sent mail. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private final Javalin app;
@@ -46,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
-            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Clock clock, BooleanSupplier storeHealthy) {}
+            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Tracker tracker, Clock clock,
+            BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -85,6 +87,8 @@ public final class ApiServer implements AutoCloseable {
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         this.routes = table.registered();
+        // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
+        new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
         config.routes.exception(ValidationException.class, (e, ctx) -> problem(ctx,
@@ -103,8 +107,9 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             problem(ctx, Problem.of(500, "internal-error", "Internal server error", "the server failed; the error is logged"));
         });
+        // no such endpoint; a route that answered 404 itself (a tracking page for a person) keeps its answer
         config.routes.error(404, ctx -> {
-            if (!isProblem(ctx)) {
+            if (!isProblem(ctx) && ctx.endpoints().matchedHttpEndpoint() == null) {
                 problem(ctx, Problem.of(404, "not-found", "Not found", "no endpoint " + ctx.method() + " " + ctx.path()));
             }
         });
@@ -125,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Every route registered, for checking the OpenAPI document against the code. */
+    /** Every route of the API (tracking URLs aside), for checking the OpenAPI document against the code. */
     public List<RouteTable.Route> routes() {
         return routes;
     }

@@ -34,6 +34,7 @@ import dev.mailroom.events.MessageRecord;
 import dev.mailroom.feedback.FeedbackIntake;
 import dev.mailroom.feedback.InboundAddresses;
 import dev.mailroom.feedback.InboundHandler;
+import dev.mailroom.events.TrackedMessage;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
@@ -49,15 +50,18 @@ import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.DkimRotation;
+import dev.mailroom.tenancy.Domain;
 import dev.mailroom.tenancy.DomainAdvisor;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.PlatformZones;
+import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.SmtpCredentialRepository;
 import dev.mailroom.tenancy.SmtpCredentialService;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
+import dev.mailroom.tracking.Tracker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -94,6 +98,7 @@ public final class Mailroom implements AutoCloseable {
     private final Database database;
     private final Spool spool;
     private final Verp verp;
+    private final TrackingToken trackingTokens;
     private final BatchedWriter<MessageRecord> indexWriter;
     private final Delivery delivery;
     /** Delivery's shared limits when redis.url is set; null otherwise. */
@@ -108,14 +113,15 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, JedisPooled redis,
-            java.util.concurrent.ScheduledExecutorService housekeeping,
+    private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
+            Delivery delivery, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
         this.inbound = inbound;
         this.database = database;
         this.spool = spool;
         this.verp = verp;
+        this.trackingTokens = trackingTokens;
         this.indexWriter = indexWriter;
         this.delivery = delivery;
         this.redis = redis;
@@ -190,7 +196,6 @@ public final class Mailroom implements AutoCloseable {
                     .register(metrics);
 
             verp = new Verp(masterKey.derive("verp"));
-            var tokens = new TrackingToken(masterKey.derive("tracking"));
             var suppressions = new SuppressionList(jdbi, ids, clock,
                     (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
             var messageIndex = new MessageIndex(jdbi, events);
@@ -198,8 +203,9 @@ public final class Mailroom implements AutoCloseable {
             indexWriter = new BatchedWriter<>("accepted messages", messageIndex::record, MessageRecord::id,
                     records -> openSpool.markRecorded(records.stream().map(MessageRecord::id).toList()));
             var sending = config.sending();
+            var trackingTokens = new TrackingToken(masterKey.derive("tracking"));
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
-                    new Decorations(tokens), spool, messageIndex, indexWriter, ids, clock,
+                    new Decorations(trackingTokens), spool, messageIndex, indexWriter, ids, clock,
                     new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
             try {
                 LOG.info("Spool: {} messages handed to the message index after the last stop", submission.recover());
@@ -216,12 +222,18 @@ public final class Mailroom implements AutoCloseable {
             var idempotency = new IdempotencyKeys(jdbi, clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
+            var openIndexWriter = indexWriter;
+            // a scanner may follow a link while the message's record still waits for its batch
+            var tracker = new Tracker(trackingTokens,
+                    id -> messageIndex.tracked(id).or(() -> openIndexWriter.unwritten(id).map(TrackedMessage::pending)),
+                    (tenant, domain) -> domainRepository.find(Scope.tenant(tenant), domain).map(Domain::name),
+                    suppressions, events, config.platformDomain(), clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
+                    pools, poolAssignments, submission, idempotency, tracker, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
-            inbound = inboundServer(config, new InboundAddresses(verp, tokens, config.platformDomain()),
+            inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
                     new FeedbackIntake(messageIndex, suppressions, verp, clock), clock);
             LOG.info("Inbound MX on {}:{} (return paths, fbl@{}, STARTTLS)", config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
             LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
@@ -236,7 +248,7 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
         } catch (IOException e) {
             closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
@@ -267,6 +279,11 @@ public final class Mailroom implements AutoCloseable {
     /** The return paths of spooled messages (b-<message>-<recipient>-<mac>@rp.<domain>), keyed from the master key. */
     public Verp verp() {
         return verp;
+    }
+
+    /** The tokens of tracking and unsubscribe URLs, keyed from the master key. */
+    public TrackingToken trackingTokens() {
+        return trackingTokens;
     }
 
     /** The spool, for tests and tools that read what was accepted. */

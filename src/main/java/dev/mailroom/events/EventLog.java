@@ -46,6 +46,11 @@ public final class EventLog {
         return event;
     }
 
+    /** Appends an event in a transaction of its own, for what changes nothing else (an open, a click). */
+    public Event append(String tenantId, String type, String subjectId, Map<String, Object> data) {
+        return jdbi.withHandle(h -> append(h, tenantId, type, subjectId, data));
+    }
+
     /** An event to append: {@link #appendAll} writes many in one statement batch. */
     public record NewEvent(String tenantId, String type, String subjectId, Map<String, Object> data) {}
 

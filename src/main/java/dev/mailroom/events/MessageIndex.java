@@ -164,6 +164,22 @@ public final class MessageIndex {
                 .list());
     }
 
+    /** A message as the tracking endpoints see it, whoever's it is: the token that names it was checked first. */
+    public Optional<TrackedMessage> tracked(String id) {
+        return jdbi.withHandle(h -> {
+            var recipients = h.createQuery("SELECT email, status, updated_at FROM message_recipients WHERE message_id = :id ORDER BY position")
+                    .bind("id", id)
+                    .map((rs, ctx) -> new TrackedMessage.Recipient(rs.getString("email"),
+                            rs.getString("status").equals(RecipientStatus.DELIVERED.name()) ? Rows.instant(rs, "updated_at") : null))
+                    .list();
+            return h.createQuery("SELECT tenant_id, domain_id, links, created_at FROM messages WHERE id = :id")
+                    .bind("id", id)
+                    .map((rs, ctx) -> new TrackedMessage(id, rs.getString("tenant_id"), rs.getString("domain_id"), Rows.instant(rs, "created_at"),
+                            recipients, fromJson(rs.getString("links"), new TypeReference<List<String>>() {})))
+                    .findOne();
+        });
+    }
+
     /** Marks the given recipients cancelled, if still queued, and announces each one that changed. */
     public void cancel(MessageView message, List<Integer> positions, Instant at) {
         jdbi.useTransaction(h -> {

@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -56,6 +58,15 @@ public final class SuppressionList {
 
     /** Suppresses an address; adding what is already there returns the existing entry. */
     public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason) {
+        return add(scope, tenantId, domainId, email, reason, handle -> {});
+    }
+
+    /**
+     * As {@link #add(Scope, String, String, String, SuppressionReason)}; {@code whenCreated} runs in
+     * the transaction that writes a new entry (to announce it, so that the announcement exists
+     * exactly when the entry does), and never for an entry that was there already.
+     */
+    public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason, Consumer<Handle> whenCreated) {
         if (tenantId == null || !scope.coversTenant(tenantId)) {
             throw new NotFoundException("tenant", tenantId);
         }
@@ -74,9 +85,12 @@ public final class SuppressionList {
         }
         var entry = new Suppression(ids.next("sup"), tenantId, domainId, normalised, reason, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         try {
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
-                    .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
-                    .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute());
+            jdbi.useTransaction(h -> {
+                h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
+                        .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
+                        .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute();
+                whenCreated.accept(h);
+            });
             lists.forget(tenantId);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // added meanwhile by someone else: theirs stands
