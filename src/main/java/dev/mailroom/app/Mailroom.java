@@ -234,7 +234,9 @@ public final class Mailroom implements AutoCloseable {
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
-                    new FeedbackIntake(messageIndex, suppressions, verp, clock), clock);
+                    new FeedbackIntake(messageIndex, suppressions, verp,
+                            request -> tracker.unsubscribeByMail(TrackingToken.Target.unsubscribe(request.messageId(), request.recipientIndex())), clock),
+                    clock);
             LOG.info("Inbound MX on {}:{} (return paths, fbl@{}, STARTTLS)", config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
             LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
             monitor.start(MONITOR_TICK);

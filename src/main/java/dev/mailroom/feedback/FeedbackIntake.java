@@ -23,8 +23,12 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
     private final SuppressionList suppressions;
     private final Verp verp;
     private final Clock clock;
+    private final java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe;
 
-    public FeedbackIntake(MessageIndex index, SuppressionList suppressions, Verp verp, Clock clock) {
+    /** @param unsubscribe what mail to an unsubscribe address does (the same as the one-click link) */
+    public FeedbackIntake(MessageIndex index, SuppressionList suppressions, Verp verp, java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe,
+            Clock clock) {
+        this.unsubscribe = unsubscribe;
         this.index = index;
         this.suppressions = suppressions;
         this.verp = verp;
@@ -37,12 +41,16 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
             case InboundAddress.ReturnPath returnPath -> Optional.empty();
             case InboundAddress.FeedbackLoop loop -> Optional.empty();
             case InboundAddress.DmarcReports reports -> Optional.of("DMARC reports are not taken yet");
-            case InboundAddress.Unsubscribe unsubscribe -> Optional.of("Unsubscribing by mail is not taken yet; use the link");
+            case InboundAddress.Unsubscribe unsubscribe -> Optional.empty();
         };
     }
 
     @Override
     public void other(InboundAddress address, byte[] message) {
+        if (address instanceof InboundAddress.Unsubscribe request) {
+            unsubscribe.accept(request); // whatever the message says: sending to the address is the request (RFC 2369)
+            return;
+        }
         throw new IllegalStateException(address + " was refused at RCPT and cannot have mail");
     }
 

@@ -119,12 +119,31 @@ public final class Tracker {
      */
     public Optional<Unsubscribe> unsubscribe(String token, Visit visit) {
         var hit = resolve(Kind.UNSUBSCRIBE, token, visit);
-        hit.filter(h -> h.email() != null).ifPresent(h -> {
-            var tenant = h.message().tenantId();
-            suppressions.add(Scope.tenant(tenant), tenant, h.message().domainId(), h.email(), SuppressionReason.UNSUBSCRIBE,
-                    handle -> events.append(handle, tenant, "message.unsubscribed", h.message().id(), data(h, visit)));
+        hit.ifPresent(h -> suppress(h, data(h, visit)));
+        return hit.map(Tracker::target);
+    }
+
+    /**
+     * The mailto address of List-Unsubscribe (RFC 2369), reached through the inbound MX: the same as
+     * the one-click POST, with no Host to check (the address's HMAC is the proof).
+     */
+    public Optional<Unsubscribe> unsubscribeByMail(TrackingToken.Target target) {
+        var hit = hit(target, domain -> true);
+        hit.ifPresent(h -> {
+            var data = data(h, new Visit(null, null, null));
+            data.put("via", "mailto");
+            suppress(h, data);
         });
         return hit.map(Tracker::target);
+    }
+
+    private void suppress(Hit hit, java.util.Map<String, Object> data) {
+        if (hit.email() == null) {
+            return; // a whole-message token names no one
+        }
+        var tenant = hit.message().tenantId();
+        suppressions.add(Scope.tenant(tenant), tenant, hit.message().domainId(), hit.email(), SuppressionReason.UNSUBSCRIBE,
+                handle -> events.append(handle, tenant, "message.unsubscribed", hit.message().id(), data));
     }
 
     private static Unsubscribe target(Hit hit) {
@@ -132,11 +151,15 @@ public final class Tracker {
     }
 
     private Optional<Hit> resolve(Kind kind, String token, Visit visit) {
-        return tokens.decode(kind, token).flatMap(target -> messages.find(target.messageId())
+        return tokens.decode(kind, token).flatMap(target -> hit(target, name -> servedHere(visit.host(), name)));
+    }
+
+    private Optional<Hit> hit(TrackingToken.Target target, java.util.function.Predicate<String> domainServed) {
+        return messages.find(target.messageId())
                 .filter(message -> target.recipientIndex().isEmpty() || target.recipientIndex().getAsInt() < message.recipients().size())
                 .flatMap(message -> domains.nameOf(message.tenantId(), message.domainId())
-                        .filter(name -> servedHere(visit.host(), name))
-                        .map(name -> new Hit(target, message, name))));
+                        .filter(domainServed)
+                        .map(name -> new Hit(target, message, name)));
     }
 
     /**

@@ -205,6 +205,26 @@ class InboundMxTest {
     }
 
     @Test
+    void mailToTheUnsubscribeAddressUnsubscribes() throws Exception {
+        var tenant = server.get("/v1/tenants", ADMIN_KEY).json().path("data").get(0).path("id").asText();
+        var news = fixture.verifiedDomain(tenant, "news.clienta.example", "marketing");
+        var response = server.post("/v1/messages", key, "{\"from\":\"deals@news.clienta.example\",\"to\":[\"reader@example.net\"],"
+                + "\"subject\":\"Sale\",\"text\":\"50% off\"}");
+        var id = response.text("id");
+        awaitIndexed(id);
+        var address = server.mailroom().trackingTokens().unsubscribeAddress(
+                dev.mailroom.message.TrackingToken.Target.unsubscribe(id, java.util.OptionalInt.of(0)), "rp.news.clienta.example");
+        assertThat(new String(server.mailroom().spool().read(id).orElseThrow().body())).contains("mailto:" + address);
+        assertThat(swaks("reader@example.net", address, "Subject: unsubscribe\r\n\r\n\r\n")).contains("250 2.0.0");
+        var unsubscribed = events(id, "message.unsubscribed");
+        assertThat(unsubscribed).hasSize(1);
+        assertThat(unsubscribed.get(0).path("data").path("via").asText()).isEqualTo("mailto");
+        var suppression = server.get("/v1/suppressions?email=reader@example.net", ADMIN_KEY).json().path("data").get(0);
+        assertThat(suppression.path("reason").asText()).isEqualTo("unsubscribe");
+        assertThat(suppression.path("domain_id").asText()).isEqualTo(news);
+    }
+
+    @Test
     void strangersAndForgedReturnPathsAreRefusedAtRcpt() throws Exception {
         var id = send("someone@example.net");
         awaitIndexed(id);
