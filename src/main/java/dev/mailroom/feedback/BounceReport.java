@@ -22,6 +22,16 @@ import java.util.regex.Pattern;
 public record BounceReport(boolean hard, BounceCategory category, String recipient, String response, String remoteMta) {
     private static final Pattern SMTP_REPLY = Pattern.compile("(?m)(?<![0-9.])([45][0-9]{2})(?:[ -]+(?:#)?([45]\\.[0-9]{1,3}\\.[0-9]{1,3}))?[ -]+([^\\r\\n]{0,300})");
     private static final Pattern STATUS = Pattern.compile("([245])\\.([0-9]{1,3})\\.([0-9]{1,3})");
+    private static final Pattern REASON_WORDS = Pattern.compile("user unknown|unknown user|no such (?:user|mailbox|address|recipient)"
+            + "|(?:mailbox|address|recipient|user)(?: name)? (?:is )?(?:unknown|unavailable|not found|invalid|disabled|does not exist)"
+            + "|does not exist|not a valid (?:mailbox|recipient|user)|invalid (?:recipient|address|mailbox)|mailbox (?:is )?full|over ?quota"
+            + "|quota exceeded|exceeded (?:the )?(?:storage|quota)|host (?:not found|unknown)|domain (?:not found|does not exist)"
+            + "|unrouteable|retry (?:time|timeout) (?:not reached|exceeded)|timed? ?out", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FAILURE_WORDS = Pattern.compile("message (?:was )?(?:not|could not be) delivered|could not be delivered"
+            + "|undeliverable|delivery (?:has )?failed|permanent(?:ly)? (?:error|failure|fatal)|fatal error|(?:was )?delayed"
+            + "|has not yet been delivered", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TEMPORARY_WORDS = Pattern.compile(
+            "temporar(?:y|ily)|will (?:be )?retr|try(?:ing)? again|(?:was )?delayed|has not yet been delivered|still trying", Pattern.CASE_INSENSITIVE);
     private static final Pattern ADDRESS_TYPE = Pattern.compile("^[a-z0-9-]+;\\s*", Pattern.CASE_INSENSITIVE);
 
     /** Reads a bounce; empty when it is not one (a DSN reporting delivery, an auto-reply). */
@@ -60,10 +70,32 @@ public record BounceReport(boolean hard, BounceCategory category, String recipie
     }
 
     private static Optional<BounceReport> fromText(String text) {
-        return replyIn(text).map(reply -> {
+        return replyIn(text).or(() -> failureLine(text)).map(reply -> {
             var outcome = ReplyClassifier.classify(reply);
             return new BounceReport(outcome instanceof ReplyOutcome.HardFailure, category(outcome), null, reply.toString(), null);
         });
+    }
+
+    /**
+     * A bounce without any SMTP code (many MTAs write only words): the first line that says why the
+     * message failed, as a 550 (a 450 when it speaks of a temporary problem), for the classifier to
+     * read. An auto-reply or anything else that says none of these is not taken for a bounce.
+     */
+    private static Optional<SmtpReply> failureLine(String text) {
+        // a line naming the reason beats a line only saying that delivery failed
+        var matcher = REASON_WORDS.matcher(text);
+        if (!matcher.find()) {
+            matcher = FAILURE_WORDS.matcher(text);
+            if (!matcher.find()) {
+                return Optional.empty();
+            }
+        }
+        int start = text.lastIndexOf('\n', matcher.start()) + 1;
+        int end = text.indexOf('\n', matcher.end());
+        var line = text.substring(start, end < 0 ? text.length() : end).strip();
+        line = line.length() > 300 ? line.substring(0, 300) : line;
+        int code = TEMPORARY_WORDS.matcher(text).find() ? 450 : 550;
+        return Optional.of(new SmtpReply(code, null, List.of(line.isEmpty() ? "(no text)" : line)));
     }
 
     /** The first SMTP reply with a 4xx or 5xx code in the text, e.g. {@code 550 5.1.1 <x>: user unknown}. */
