@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
@@ -46,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
-            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Clock clock, BooleanSupplier storeHealthy) {}
+            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, WebhookService webhooks,
+            Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -84,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
         new SuppressionRoutes(services.suppressions(), json).register(table);
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
+        new WebhookRoutes(services.webhooks(), json).register(table);
         this.routes = table.registered();
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));

@@ -31,6 +31,7 @@ import dev.mailroom.events.EventLog;
 import dev.mailroom.events.MessageIndex;
 import dev.mailroom.events.BatchedWriter;
 import dev.mailroom.events.MessageRecord;
+import dev.mailroom.events.webhooks.Webhooks;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
@@ -49,6 +50,7 @@ import dev.mailroom.tenancy.DkimRotation;
 import dev.mailroom.tenancy.DomainAdvisor;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.PlatformZones;
+import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.SmtpCredentialRepository;
@@ -90,6 +92,7 @@ public final class Mailroom implements AutoCloseable {
     private final Verp verp;
     private final BatchedWriter<MessageRecord> indexWriter;
     private final Delivery delivery;
+    private final Webhooks webhooks;
     /** Delivery's shared limits when redis.url is set; null otherwise. */
     private final JedisPooled redis;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
@@ -101,8 +104,8 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
 
-    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, JedisPooled redis,
-            java.util.concurrent.ScheduledExecutorService housekeeping,
+    private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, Webhooks webhooks,
+            JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
         this.database = database;
@@ -110,6 +113,7 @@ public final class Mailroom implements AutoCloseable {
         this.verp = verp;
         this.indexWriter = indexWriter;
         this.delivery = delivery;
+        this.webhooks = webhooks;
         this.redis = redis;
         this.housekeeping = housekeeping;
         this.api = api;
@@ -136,6 +140,7 @@ public final class Mailroom implements AutoCloseable {
         Spool spool = null;
         BatchedWriter<MessageRecord> indexWriter = null;
         Delivery delivery = null;
+        Webhooks webhooks = null;
         JedisPooled redis = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
@@ -204,10 +209,12 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
             var idempotency = new IdempotencyKeys(jdbi, clock);
+            webhooks = Webhooks.start(Webhooks.Settings.standard(config.webhooksAllowPrivate()), jdbi, ids, events, sealer,
+                    tenant -> tenantRepository.find(Scope.AGENCY, tenant).isPresent(), clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
+                    pools, poolAssignments, submission, idempotency, webhooks.service(), clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -223,13 +230,13 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -272,6 +279,7 @@ public final class Mailroom implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         gcMetrics.close();
+        webhooks.close();
         if (delivery != null) {
             delivery.close();
         }

@@ -25,7 +25,7 @@ public final class Webhooks implements AutoCloseable {
      * @param tick how often the event log is read and due events are looked for
      */
     public record Settings(Destinations destinations, WebhookSchedule schedule, Duration timeout, Duration tick) {
-        /** Standard Webhooks' 15-second limit is the receivers'; 10 s leaves them margin and keeps slow ones from piling up. */
+        /** Receivers are expected to answer at once and work after; a slower one fails rather than holding a send. */
         public static final Duration TIMEOUT = Duration.ofSeconds(10);
         public static final Duration TICK = Duration.ofSeconds(1);
 
