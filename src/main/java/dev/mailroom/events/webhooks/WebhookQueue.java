@@ -64,17 +64,17 @@ final class WebhookQueue {
                 .bind("until", Rows.timestamp(until)).bind("id", id).bind("now", Rows.timestamp(now)).execute()) == 1;
     }
 
-    /** The queued event an attempt of this endpoint was for. */
-    Optional<QueuedEvent> ofDelivery(String webhookId, String deliveryId) {
+    /** The queued event an attempt of this endpoint (found in the caller's scope) was for. */
+    Optional<QueuedEvent> ofDelivery(Webhook webhook, String deliveryId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT q.id, q.webhook_id, q.event_id, q.event_type, q.created_at "
                         + "FROM webhook_queue q JOIN webhook_deliveries d ON d.queue_id = q.id WHERE d.id = :delivery AND d.webhook_id = :webhook")
-                .bind("delivery", deliveryId).bind("webhook", webhookId)
+                .bind("delivery", deliveryId).bind("webhook", webhook.id())
                 .map((rs, ctx) -> queued(rs)).findOne());
     }
 
-    /** An endpoint's attempts, oldest first, optionally of one event only. */
-    Page<WebhookDelivery> deliveries(String webhookId, String eventId, String after, int limit) {
-        return PagedQuery.list(jdbi, "SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries", "webhook_id", webhookId,
+    /** The attempts of an endpoint found in the caller's scope, oldest first, optionally of one event only. */
+    Page<WebhookDelivery> deliveries(Webhook webhook, String eventId, String after, int limit) {
+        return PagedQuery.list(jdbi, "SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries", "webhook_id", webhook.id(),
                 List.of(new PagedQuery.Equals("event_id", eventId)), after, limit, (rs, ctx) -> delivery(rs), WebhookDelivery::id);
     }
 

@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Webhook endpoints. The secret is sealed here on its way in and opened only for sending, so the
- * database holds it sealed and the API never sees it after creation.
+ * database holds it sealed and the API never sees it after creation. Reads take the caller's
+ * scope; changes take an endpoint so read, so none can reach past the scope.
  */
 final class WebhookRepository {
     private static final String COLUMNS = "id, tenant_id, url, event_types, status, failing_since, disabled_at, created_at";
@@ -53,8 +54,9 @@ final class WebhookRepository {
                 (rs, ctx) -> map(rs), Webhook::id);
     }
 
-    void delete(String id) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", id).execute());
+    /** Deletes an endpoint found in the caller's scope, with its queue and deliveries. */
+    void delete(Webhook webhook) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", webhook.id()).execute());
     }
 
     /** Every active endpoint with its secret, for the dispatcher. */
@@ -63,16 +65,16 @@ final class WebhookRepository {
                 .map((rs, ctx) -> target(rs)).list());
     }
 
-    /** An endpoint with its secret, active or not (a replay may test a disabled endpoint). */
-    Optional<Target> target(String id) {
+    /** An endpoint found in the caller's scope with its secret, active or not (a replay may test a disabled endpoint). */
+    Optional<Target> target(Webhook webhook) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + ", secret FROM webhooks WHERE id = :id")
-                .bind("id", id).map((rs, ctx) -> target(rs)).findOne());
+                .bind("id", webhook.id()).map((rs, ctx) -> target(rs)).findOne());
     }
 
-    /** Makes an endpoint active again with a clean record of failures. */
-    void enable(String id) {
+    /** Makes an endpoint found in the caller's scope active again, with a clean record of failures. */
+    void enable(Webhook webhook) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE webhooks SET status = 'ACTIVE', failing_since = NULL, disabled_at = NULL WHERE id = :id")
-                .bind("id", id).execute());
+                .bind("id", webhook.id()).execute());
     }
 
     /** After a delivered attempt: the endpoint is not failing. */

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * freshness) and {@code webhook-signature}. Redirects are not followed: a 3xx is a failure, and
  * cannot lead a request to a destination that was not checked.
  */
-final class WebhookSender {
+final class WebhookSender implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
     private final Destinations destinations;
@@ -79,6 +79,12 @@ final class WebhookSender {
             var message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             return new Outcome.Unreached(message, Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    /** Waits for requests under way (the dispatcher has ended its sends by now) and releases the client. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     private Outcome timedOut(long start) {

@@ -91,7 +91,7 @@ public final class WebhookService {
 
     /** Deletes an endpoint with its queue and deliveries; a send under way still ends. */
     public void delete(Scope scope, String id) {
-        repository.delete(get(scope, id).id());
+        repository.delete(get(scope, id));
     }
 
     /**
@@ -99,20 +99,20 @@ public final class WebhookService {
      * schedule (those due are sent at once); events written while it was disabled are not sent.
      */
     public Webhook enable(Scope scope, String id) {
-        repository.enable(get(scope, id).id());
+        repository.enable(get(scope, id));
         return get(scope, id);
     }
 
     /** The endpoint's attempts, oldest first; {@code eventId} non-null: of that event only. */
     public Page<WebhookDelivery> deliveries(Scope scope, String id, String eventId, String after, int limit) {
-        return queue.deliveries(get(scope, id).id(), eventId, after, limit);
+        return queue.deliveries(get(scope, id), eventId, after, limit);
     }
 
     /** Sends the event of a delivery again now, and returns the new attempt. */
     public WebhookDelivery replay(Scope scope, String id, String deliveryId) {
         var webhook = get(scope, id);
-        var queued = queue.ofDelivery(webhook.id(), deliveryId).orElseThrow(() -> new NotFoundException("delivery", deliveryId));
-        var target = repository.target(webhook.id()).orElseThrow(() -> new NotFoundException("webhook", id));
+        var queued = queue.ofDelivery(webhook, deliveryId).orElseThrow(() -> new NotFoundException("delivery", deliveryId));
+        var target = repository.target(webhook).orElseThrow(() -> new NotFoundException("webhook", id));
         try {
             return courier.replay(target, queued).orElseThrow(() -> new NotFoundException("webhook", id));
         } catch (InterruptedException e) {

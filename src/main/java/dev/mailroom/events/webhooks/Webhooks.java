@@ -14,10 +14,12 @@ import org.jdbi.v3.core.Jdbi;
 public final class Webhooks implements AutoCloseable {
     private final WebhookService service;
     private final WebhookDispatcher dispatcher;
+    private final WebhookSender sender;
 
-    private Webhooks(WebhookService service, WebhookDispatcher dispatcher) {
+    private Webhooks(WebhookService service, WebhookDispatcher dispatcher, WebhookSender sender) {
         this.service = service;
         this.dispatcher = dispatcher;
+        this.sender = sender;
     }
 
     /**
@@ -45,16 +47,18 @@ public final class Webhooks implements AutoCloseable {
         var courier = new Courier(jdbi, repository, queue, events, sender, settings.schedule(), clock);
         var dispatcher = new WebhookDispatcher(repository, queue, new LogReader(events, queue, clock), courier, settings.timeout(), clock);
         dispatcher.start(settings.tick());
-        return new Webhooks(new WebhookService(repository, queue, courier, settings.destinations(), tenantExists, ids, clock), dispatcher);
+        return new Webhooks(new WebhookService(repository, queue, courier, settings.destinations(), tenantExists, ids, clock), dispatcher,
+                sender);
     }
 
     public WebhookService service() {
         return service;
     }
 
-    /** Stops delivery; the service's replays still work while the database is open. */
+    /** Stops delivery, and replays with it: close the API first. */
     @Override
     public void close() {
         dispatcher.close();
+        sender.close();
     }
 }
