@@ -3,6 +3,7 @@ package dev.mailroom.events.webhooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.events.Event;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,9 +76,7 @@ final class WebhookSender implements AutoCloseable {
             if (e.getCause() instanceof HttpTimeoutException) {
                 return timedOut(start);
             }
-            var cause = e.getCause();
-            var message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return new Outcome.Unreached(message, Duration.ofNanos(System.nanoTime() - start));
+            return new Outcome.Unreached(describe(e.getCause(), url), Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
@@ -85,6 +84,15 @@ final class WebhookSender implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    /** The client's connection failures carry no message of their own. */
+    private static String describe(Throwable failure, URI url) {
+        if (failure instanceof ConnectException) {
+            int port = url.getPort() != -1 ? url.getPort() : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            return "could not connect to " + url.getHost() + ":" + port + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        }
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
     private Outcome timedOut(long start) {

@@ -287,18 +287,23 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void anEndpointThatDoesNotAnswerInTimeFails() throws Exception {
+    void anEndpointThatDoesNotAnswerInTimeOrCannotBeReachedFails() throws Exception {
         open(Clock.systemUTC());
         start(new Destinations(true, InetAddress::getAllByName), List.of(Duration.ofMinutes(5)), Duration.ofMillis(300));
         var tenant = tenant("A");
-        var receiver = receiver().delay(Duration.ofSeconds(2));
-        var webhook = subscribe(receiver, tenant);
+        var slow = subscribe(receiver().delay(Duration.ofSeconds(2)), tenant);
+        var gone = receiver();
+        var closed = subscribe(gone, tenant);
+        gone.close();
         append(tenant, "tenant.paused", 1);
-        await("the attempt is recorded", () -> deliveries(webhook).size() == 1);
-        var attempt = deliveries(webhook).getFirst();
-        assertThat(attempt.statusCode()).isNull();
-        assertThat(attempt.error()).isEqualTo("no answer within 300 ms");
-        assertThat(attempt.durationMs()).isBetween(250L, 1500L);
+        await("both attempts are recorded", () -> deliveries(slow).size() == 1 && deliveries(closed).size() == 1);
+        var late = deliveries(slow).getFirst();
+        assertThat(late.statusCode()).isNull();
+        assertThat(late.error()).isEqualTo("no answer within 300 ms");
+        assertThat(late.durationMs()).isBetween(250L, 1500L);
+        var refused = deliveries(closed).getFirst();
+        assertThat(refused.statusCode()).isNull();
+        assertThat(refused.error()).startsWith("could not connect to 127.0.0.1:" + java.net.URI.create(gone.url()).getPort());
     }
 
     @Test
