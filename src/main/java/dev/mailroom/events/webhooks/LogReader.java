@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Follows the event log for webhooks: queues each new event for the active endpoints that want it.
@@ -50,30 +51,34 @@ final class LogReader {
         this.lastSweep = clock.instant();
     }
 
-    /** Queues the events written since the last poll, and those that committed late, for these endpoints. */
-    void poll(List<Webhook> webhooks) {
+    /**
+     * Queues the events written since the last poll, and those that committed late, for the
+     * endpoints active then. They are asked for after the events are read: an endpoint created
+     * before an event was written is then seen, though it was not when the poll began.
+     */
+    void poll(Supplier<List<Webhook>> active) {
         List<Event> page;
         do {
             page = events.after(readUpTo, PAGE);
-            queue(page, webhooks);
+            queue(page, active);
             if (!page.isEmpty()) {
                 readUpTo = page.getLast().id();
             }
         } while (page.size() == PAGE);
         var now = clock.instant();
         if (!now.isBefore(lastSweep.plus(SWEEP_INTERVAL))) {
-            sweep(webhooks, now);
+            sweep(active, now);
             lastSweep = now;
         }
     }
 
-    private void sweep(List<Webhook> webhooks, Instant now) {
+    private void sweep(Supplier<List<Webhook>> active, Instant now) {
         var bound = Ids.first(EVENT_PREFIX, now.minus(LATE_COMMIT_MARGIN));
         var reached = position;
         List<Event> page;
         do {
             page = events.after(reached, PAGE).stream().filter(event -> event.id().compareTo(bound) < 0).toList();
-            queue(page.stream().filter(event -> !seen.contains(event.id())).toList(), webhooks);
+            queue(page.stream().filter(event -> !seen.contains(event.id())).toList(), active);
             if (!page.isEmpty()) {
                 reached = page.getLast().id();
             }
@@ -86,7 +91,11 @@ final class LogReader {
         }
     }
 
-    private void queue(List<Event> read, List<Webhook> webhooks) {
+    private void queue(List<Event> read, Supplier<List<Webhook>> active) {
+        if (read.isEmpty()) {
+            return;
+        }
+        var webhooks = active.get();
         var entries = new ArrayList<WebhookQueue.Entry>();
         for (var event : read) {
             seen.add(event.id());

@@ -32,6 +32,7 @@ final class WebhookDispatcher implements AutoCloseable {
     /** Finished events and their attempts are kept this long for the deliveries list and replays. */
     static final Duration RETENTION = Duration.ofDays(30);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private final WebhookRepository webhooks;
     private final WebhookQueue queue;
     private final LogReader reader;
@@ -54,33 +55,33 @@ final class WebhookDispatcher implements AutoCloseable {
         this.nextPurge = clock.instant();
     }
 
-    /** Runs a round every {@code tick} on a virtual thread until closed. */
+    /** Runs a round every {@code tick} on a virtual thread until closed; after failed rounds (the database away), less often. */
     void start(Duration tick) {
         loop = Thread.ofVirtual().name("webhook-dispatcher").start(() -> {
+            var wait = tick;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     round();
-                    Thread.sleep(tick);
-                } catch (InterruptedException e) {
-                    return;
+                    wait = tick;
                 } catch (RuntimeException e) {
                     if (Thread.currentThread().isInterrupted()) {
                         return; // closing interrupted a database call
                     }
-                    LOG.error("webhook round failed; the next one comes in {}", tick, e);
-                    try {
-                        Thread.sleep(tick);
-                    } catch (InterruptedException stop) {
-                        return;
-                    }
+                    wait = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+                    LOG.error("webhook round failed; the next one comes in {}", wait, e);
+                }
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
         });
     }
 
     private void round() {
+        reader.poll(() -> webhooks.active().stream().map(Target::webhook).toList());
         var targets = webhooks.active();
-        reader.poll(targets.stream().map(Target::webhook).toList());
         var now = clock.instant();
         for (var target : targets) {
             dispatch(target, now);
