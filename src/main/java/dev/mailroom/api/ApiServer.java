@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
@@ -47,8 +48,8 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
-            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Tracker tracker, Clock clock,
-            BooleanSupplier storeHealthy) {}
+            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Tracker tracker,
+            WebhookService webhooks, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -86,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
         new SuppressionRoutes(services.suppressions(), json).register(table);
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
+        new WebhookRoutes(services.webhooks(), json).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));

@@ -35,6 +35,7 @@ import dev.mailroom.feedback.FeedbackIntake;
 import dev.mailroom.feedback.InboundAddresses;
 import dev.mailroom.feedback.InboundHandler;
 import dev.mailroom.events.TrackedMessage;
+import dev.mailroom.events.webhooks.Webhooks;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
@@ -101,6 +102,7 @@ public final class Mailroom implements AutoCloseable {
     private final TrackingToken trackingTokens;
     private final BatchedWriter<MessageRecord> indexWriter;
     private final Delivery delivery;
+    private final Webhooks webhooks;
     /** Delivery's shared limits when redis.url is set; null otherwise. */
     private final JedisPooled redis;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
@@ -114,7 +116,7 @@ public final class Mailroom implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
 
     private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
-            Delivery delivery, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
+            Delivery delivery, Webhooks webhooks, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
         this.smtp = smtp;
         this.inbound = inbound;
@@ -124,6 +126,7 @@ public final class Mailroom implements AutoCloseable {
         this.trackingTokens = trackingTokens;
         this.indexWriter = indexWriter;
         this.delivery = delivery;
+        this.webhooks = webhooks;
         this.redis = redis;
         this.housekeeping = housekeeping;
         this.api = api;
@@ -150,6 +153,7 @@ public final class Mailroom implements AutoCloseable {
         Spool spool = null;
         BatchedWriter<MessageRecord> indexWriter = null;
         Delivery delivery = null;
+        Webhooks webhooks = null;
         JedisPooled redis = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
@@ -220,6 +224,8 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
             var idempotency = new IdempotencyKeys(jdbi, clock);
+            webhooks = Webhooks.start(Webhooks.Settings.standard(config.webhooksAllowPrivate()), jdbi, ids, events, sealer,
+                    tenant -> tenantRepository.find(Scope.AGENCY, tenant).isPresent(), clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
             var openIndexWriter = indexWriter;
@@ -229,7 +235,7 @@ public final class Mailroom implements AutoCloseable {
                     (tenant, domain) -> domainRepository.find(Scope.tenant(tenant), domain).map(Domain::name),
                     suppressions, events, config.platformDomain(), clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    pools, poolAssignments, submission, idempotency, tracker, clock, () -> isHealthy(database));
+                    pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -250,13 +256,13 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -310,6 +316,7 @@ public final class Mailroom implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         gcMetrics.close();
+        webhooks.close();
         if (delivery != null) {
             delivery.close();
         }

@@ -7,10 +7,13 @@ import dev.mailroom.store.Ids;
 import dev.mailroom.store.Page;
 import dev.mailroom.store.PagedQuery;
 import dev.mailroom.store.Rows;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -81,13 +84,33 @@ public final class EventLog {
         var conditions = List.of(new PagedQuery.Equals("type", filter.type()), new PagedQuery.Equals("subject_id", filter.subjectId()),
                 new PagedQuery.AtLeast("created_at", Rows.timestamp(filter.since())));
         var tenantId = filter.tenantId();
-        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM events", "tenant_id", tenantId, conditions, after, limit, (rs, ctx) -> {
-            try {
-                return new Event(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"), rs.getString("subject_id"),
-                        JSON.readValue(rs.getString("data"), new TypeReference<Map<String, Object>>() {}), Rows.instant(rs, "created_at"));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored event data is not JSON", e);
-            }
-        }, Event::id);
+        return PagedQuery.list(jdbi, "SELECT " + COLUMNS + " FROM events", "tenant_id", tenantId, conditions, after, limit,
+                (rs, ctx) -> map(rs), Event::id);
+    }
+
+    /**
+     * Every tenant's events after {@code afterId} in id order, for readers that follow the log
+     * (webhooks). Ids are made before their transaction commits, so an event may appear behind
+     * one already read: such readers look back over a margin (see the webhook dispatcher).
+     */
+    public List<Event> after(String afterId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id > :after ORDER BY id LIMIT :limit")
+                .bind("after", afterId).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list());
+    }
+
+    /** One event by id, whatever its tenant: callers check who may see it. */
+    public Optional<Event> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    private static Event map(ResultSet rs) throws SQLException {
+        try {
+            return new Event(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"), rs.getString("subject_id"),
+                    JSON.readValue(rs.getString("data"), new TypeReference<Map<String, Object>>() {}), Rows.instant(rs, "created_at"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event data is not JSON", e);
+        }
     }
 }

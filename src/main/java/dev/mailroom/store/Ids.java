@@ -50,6 +50,17 @@ public final class Ids {
         return prefix + "_" + new String(chars);
     }
 
+    /**
+     * The smallest id of {@code prefix} made at {@code at}'s millisecond: every id made earlier
+     * sorts below it, so it bounds a range of ids by time.
+     */
+    public static String first(String prefix, java.time.Instant at) {
+        var chars = new char[26];
+        writeTime(chars, at.toEpochMilli());
+        java.util.Arrays.fill(chars, 10, 26, ALPHABET[0]);
+        return prefix + "_" + new String(chars);
+    }
+
     private static void writeTime(char[] chars, long millis) {
         for (int i = 9; i >= 0; i--) {
             chars[i] = ALPHABET[(int) (millis & 31)];

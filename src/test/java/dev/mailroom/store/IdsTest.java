@@ -28,4 +28,16 @@ class IdsTest {
         var first = frozen.next("t");
         assertThat(frozen.next("t")).isGreaterThan(first);
     }
+
+    @Test
+    void firstIdOfAMillisecondBoundsTheIdsMadeBeforeAndAfter() {
+        var at = Instant.parse("2026-01-01T00:00:00.005Z");
+        var bound = Ids.first("evt", at);
+        var before = new Ids(Clock.fixed(at.minusMillis(1), ZoneOffset.UTC)).next("evt");
+        var same = new Ids(Clock.fixed(at, ZoneOffset.UTC)).next("evt");
+        assertThat(bound).matches("evt_[0-9a-hjkmnp-tv-z]{26}");
+        assertThat(before).isLessThan(bound);
+        assertThat(same).isGreaterThanOrEqualTo(bound);
+        assertThat(same.substring(0, 14)).isEqualTo(bound.substring(0, 14));
+    }
 }

@@ -1,0 +1,4 @@
+package dev.mailroom.events.webhooks;
+
+/** An endpoint with its secret opened: what an attempt needs to sign and send. */
+record Target(Webhook webhook, String secret) {}
