@@ -34,6 +34,11 @@ public final class SampleReports {
 
     /** A report from {@code org} with id {@code reportId} on {@code domain}'s policy (p=none), with these rows. */
     public static String report(String org, String reportId, String domain, Row... rows) {
+        return report(org, reportId, domain, 1700006400, 1700092799, rows);
+    }
+
+    /** As above, for the period from {@code begin} to {@code end} (seconds since 1970). */
+    public static String report(String org, String reportId, String domain, long begin, long end, Row... rows) {
         var records = new StringBuilder();
         for (var row : rows) {
             records.append(row.xml());
@@ -46,13 +51,13 @@ public final class SampleReports {
                     <org_name>%s</org_name>
                     <email>noreply-dmarc@%s</email>
                     <report_id>%s</report_id>
-                    <date_range><begin>1700006400</begin><end>1700092799</end></date_range>
+                    <date_range><begin>%d</begin><end>%d</end></date_range>
                   </report_metadata>
                   <policy_published>
                     <domain>%s</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct>
                   </policy_published>
                 %s</feedback>
-                """.formatted(org, org, reportId, domain, records);
+                """.formatted(org, org, reportId, begin, end, domain, records);
     }
 
     public static byte[] bytes(String xml) {
