@@ -6,6 +6,7 @@ import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
@@ -46,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
-            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Clock clock, BooleanSupplier storeHealthy) {}
+            DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -82,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
         new CredentialRoutes(services.credentials(), json).register(table);
         new EventRoutes(services.events()).register(table);
         new SuppressionRoutes(services.suppressions(), json).register(table);
+        new DmarcReportRoutes(services.dmarcReports()).register(table);
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         this.routes = table.registered();

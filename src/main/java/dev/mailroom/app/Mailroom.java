@@ -32,6 +32,7 @@ import dev.mailroom.events.MessageIndex;
 import dev.mailroom.events.BatchedWriter;
 import dev.mailroom.events.MessageRecord;
 import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.submission.Decorations;
@@ -100,10 +101,11 @@ public final class Mailroom implements AutoCloseable {
     private final DomainMonitor monitor;
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
+    private final DmarcReports dmarcReports;
 
     private Mailroom(Database database, Spool spool, Verp verp, BatchedWriter<MessageRecord> indexWriter, Delivery delivery, JedisPooled redis,
             java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+            ApiServer api, SmtpServer smtp, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics, DmarcReports dmarcReports) {
         this.smtp = smtp;
         this.database = database;
         this.spool = spool;
@@ -116,6 +118,7 @@ public final class Mailroom implements AutoCloseable {
         this.monitor = monitor;
         this.dns = dns;
         this.gcMetrics = gcMetrics;
+        this.dmarcReports = dmarcReports;
     }
 
     /** The port of the authoritative DNS server, or -1 when it is off. */
@@ -206,8 +209,9 @@ public final class Mailroom implements AutoCloseable {
             var idempotency = new IdempotencyKeys(jdbi, clock);
             housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
 
+            var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -223,7 +227,7 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, indexWriter, delivery, redis, housekeeping, api, smtp, monitor, dns, gcMetrics, dmarcReports);
         } catch (IOException e) {
             closeQuietly(monitor, dns, smtp, api, stopper(housekeeping), delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
@@ -249,6 +253,11 @@ public final class Mailroom implements AutoCloseable {
     /** The return paths of spooled messages (b-<message>-<recipient>-<mac>@rp.<domain>), keyed from the master key. */
     public Verp verp() {
         return verp;
+    }
+
+    /** Where DMARC aggregate reports go in (the inbound MX hands them over), for tests and tools. */
+    public DmarcReports dmarcReports() {
+        return dmarcReports;
     }
 
     /** The spool, for tests and tools that read what was accepted. */
