@@ -179,7 +179,7 @@ class DmarcMailDmarcInteropTest {
             case "zip" -> "application/zip";
             default -> "text/xml";
         };
-        var result = reports.ingest("dmarc+" + domain.token(), attachment, contentType, "report." + format);
+        var result = reports.ingest(domain.token(), attachment, contentType, "report." + format);
         assertThat(result).as(result.toString()).isInstanceOf(Ingested.Stored.class);
 
         var detail = reports.get(Scope.AGENCY, ((Ingested.Stored) result).id());
@@ -195,7 +195,7 @@ class DmarcMailDmarcInteropTest {
         assertThat(byIp).isEqualTo(expected(rows));
         assertThat(byIp).containsKey("2001:db8::11");
 
-        assertThat(reports.ingest("dmarc+" + domain.token(), attachment, contentType, "report." + format))
+        assertThat(reports.ingest(domain.token(), attachment, contentType, "report." + format))
                 .isEqualTo(new Ingested.Duplicate(report.id()));
     }
 }

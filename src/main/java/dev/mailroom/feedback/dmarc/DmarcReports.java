@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DMARC aggregate reports: taken in from the inbound MX, which hands over each attachment of a
- * message sent to {@code dmarc+<token>@<platform_domain>} (splitting the MIME is its business),
- * and read back per tenant and domain.
+ * message sent to {@code dmarc+<token>@<platform_domain>} with the token from that address
+ * (splitting the MIME is its business), and read back per tenant and domain.
  *
  * <p>A report is stored for the name its token stands for, when the policy it reports on is that
  * name's or a subdomain's. The token is public (it is in the domain's DMARC record), so anyone
@@ -30,9 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DmarcReports {
     private static final Logger LOG = LoggerFactory.getLogger(DmarcReports.class);
-    /** Report addresses are {@code dmarc+<token>}, as {@code RecordPlanner} publishes them in {@code rua=}. */
-    private static final String LOCAL_PART_PREFIX = "dmarc+";
-    private static final int MAX_LOCAL_PART = 64;
+    /** Tokens are ten characters ({@code DomainService}); the column holds 40. */
+    private static final int MAX_TOKEN = 40;
     private final ReportStore store;
     private final DomainRepository domains;
     private final Ids ids;
@@ -48,22 +47,22 @@ public final class DmarcReports {
     /** A report with every record, as {@code GET /v1/dmarc-reports/{id}} shows it. */
     public record Detail(DmarcReport report, List<ReportRecord> records) {}
 
-    /** Whether mail to this local part is for a report address of some domain (for the MX to refuse others at RCPT). */
-    public boolean isReportAddress(String recipientLocalPart) {
-        var token = tokenOf(recipientLocalPart);
+    /** Whether {@code dmarc+<domainToken>@} is some domain's report address (for the MX to refuse others at RCPT). */
+    public boolean knowsToken(String domainToken) {
+        var token = normalised(domainToken);
         return token != null && !domains.withToken(token).isEmpty();
     }
 
     /**
-     * Reads one attachment of a message sent to {@code recipientLocalPart}@platform_domain and
-     * stores the report in it. The format is told from the bytes; {@code contentType} and
+     * Reads one attachment of a message sent to {@code dmarc+<domainToken>@<platform_domain>}
+     * and stores the report in it. The format is told from the bytes; {@code contentType} and
      * {@code filename} (either may be null) are what the sender claimed, logged with a refusal.
      * A refusal stores nothing and is final; a failing database throws, and the MX should ask
      * the sender to try again later.
      */
-    public Ingested ingest(String recipientLocalPart, byte[] attachment, String contentType, String filename) {
+    public Ingested ingest(String domainToken, byte[] attachment, String contentType, String filename) {
         try {
-            var domain = domainOf(recipientLocalPart);
+            var domain = domainOf(domainToken);
             var report = AggregateReportParser.parse(Unpacker.xml(attachment, Unpacker.Limits.DEFAULT));
             checkPolicyDomain(report.policy().domain(), domain);
             var existing = store.idOf(domain.tenantId(), domain.name(), report.metadata());
@@ -78,7 +77,7 @@ public final class DmarcReports {
                     report.metadata().orgName(), report.records().size(), report.messageCount());
             return new Ingested.Stored(id);
         } catch (ReportRefused e) {
-            LOG.info("DMARC report to {} ({}, {}, {} bytes) refused, {}: {}", recipientLocalPart, contentType, filename, attachment.length,
+            LOG.info("DMARC report to dmarc+{} ({}, {}, {} bytes) refused, {}: {}", domainToken, contentType, filename, attachment.length,
                     e.reason(), e.getMessage());
             return new Ingested.Refused(e.reason(), e.getMessage());
         }
@@ -115,22 +114,18 @@ public final class DmarcReports {
     }
 
     /** The domain (any stream: they share the name and token) a report address stands for. */
-    private Domain domainOf(String recipientLocalPart) throws ReportRefused {
-        var token = tokenOf(recipientLocalPart);
+    private Domain domainOf(String domainToken) throws ReportRefused {
+        var token = normalised(domainToken);
         var found = token == null ? List.<Domain>of() : domains.withToken(token);
         if (found.isEmpty()) {
-            throw new ReportRefused(Refusal.UNKNOWN_RECIPIENT, "'" + recipientLocalPart + "' is not the report address of any domain");
+            throw new ReportRefused(Refusal.UNKNOWN_RECIPIENT, "dmarc+" + domainToken + " is not the report address of any domain");
         }
         return found.getFirst();
     }
 
-    private static String tokenOf(String localPart) {
-        if (localPart == null || localPart.length() > MAX_LOCAL_PART) {
-            return null;
-        }
-        var lower = localPart.strip().toLowerCase(Locale.ROOT);
-        return lower.startsWith(LOCAL_PART_PREFIX) && lower.length() > LOCAL_PART_PREFIX.length()
-                ? lower.substring(LOCAL_PART_PREFIX.length()) : null;
+    /** Tokens are lower case; mail systems may change the case of a local part on the way. */
+    private static String normalised(String token) {
+        return token == null || token.isBlank() || token.length() > MAX_TOKEN ? null : token.strip().toLowerCase(Locale.ROOT);
     }
 
     private void checkPolicyDomain(String policyDomain, Domain domain) throws ReportRefused {

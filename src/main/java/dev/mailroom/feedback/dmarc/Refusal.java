@@ -5,7 +5,7 @@ package dev.mailroom.feedback.dmarc;
  * (A store that fails throws instead, so that the sender is asked to try again later.)
  */
 public enum Refusal {
-    /** The address is not {@code dmarc+<token>}, or the token names no domain. */
+    /** The token of the address {@code dmarc+<token>} names no domain. */
     UNKNOWN_RECIPIENT,
     /** The attachment is larger than Mailroom reads. */
     TOO_LARGE,

@@ -65,8 +65,9 @@ class DmarcReportsTest {
         }
     }
 
-    private String address() {
-        return "dmarc+" + marketing.token();
+    /** The token of the name's report address (both streams' domains share it). */
+    private String token() {
+        return marketing.token();
     }
 
     private static String sample(String reportId, String policyDomain) {
@@ -88,7 +89,7 @@ class DmarcReportsTest {
 
     @Test
     void aReportIsStoredForItsTokensNameWithTotalsBySource() {
-        var id = stored(reports.ingest(address(), bytes(sample("r-1", NAME)), "text/xml", "report.xml"));
+        var id = stored(reports.ingest(token(), bytes(sample("r-1", NAME)), "text/xml", "report.xml"));
         assertThat(id).startsWith("dmr_");
 
         var detail = reports.get(Scope.AGENCY, id);
@@ -116,17 +117,17 @@ class DmarcReportsTest {
 
     @Test
     void theSameReportIsStoredOnceHoweverItComes() {
-        var id = stored(reports.ingest(address(), bytes(sample("r-1", NAME)), "text/xml", "report.xml"));
-        assertThat(reports.ingest(address(), gzip(bytes(sample("r-1", NAME))), "application/gzip", "report.xml.gz"))
+        var id = stored(reports.ingest(token(), bytes(sample("r-1", NAME)), "text/xml", "report.xml"));
+        assertThat(reports.ingest(token(), gzip(bytes(sample("r-1", NAME))), "application/gzip", "report.xml.gz"))
                 .isEqualTo(new Ingested.Duplicate(id));
-        assertThat(reports.ingest("dmarc+" + transactional.token(), zip("report.xml", bytes(sample("r-1", NAME))), "application/zip", null))
+        assertThat(reports.ingest(transactional.token(), zip("report.xml", bytes(sample("r-1", NAME))), "application/zip", null))
                 .isEqualTo(new Ingested.Duplicate(id));
         assertThat(rows("dmarc_reports")).isEqualTo(1);
         assertThat(rows("dmarc_report_records")).isEqualTo(4);
 
         // another reporter's report with the same id is another report
         var other = SampleReports.report("Other Receiver", "r-1", NAME, new Row("192.0.2.1", 1, "none", "pass", "pass", NAME));
-        assertThat(stored(reports.ingest(address(), bytes(other), null, null))).isNotEqualTo(id);
+        assertThat(stored(reports.ingest(token(), bytes(other), null, null))).isNotEqualTo(id);
     }
 
     @Test
@@ -134,7 +135,7 @@ class DmarcReportsTest {
         var attachment = bytes(sample("r-race", NAME));
         var tasks = new ArrayList<Callable<Ingested>>();
         for (int i = 0; i < 8; i++) {
-            tasks.add(() -> reports.ingest(address(), attachment, "text/xml", null));
+            tasks.add(() -> reports.ingest(token(), attachment, "text/xml", null));
         }
         List<Ingested> results;
         try (var pool = Executors.newFixedThreadPool(8)) {
@@ -167,20 +168,20 @@ class DmarcReportsTest {
         var oversize = new byte[(10 << 20) + 1];
         oversize[0] = '<';
         var cases = List.of(
-                new Object[] {"dmarc+nosuchtoken", good, Refusal.UNKNOWN_RECIPIENT},
-                new Object[] {"postmaster", good, Refusal.UNKNOWN_RECIPIENT},
-                new Object[] {"dmarc+", good, Refusal.UNKNOWN_RECIPIENT},
-                new Object[] {address(), bytes(sample("r-2", "clienta.example")), Refusal.DOMAIN_MISMATCH},
-                new Object[] {address(), bytes(sample("r-3", "other.example")), Refusal.DOMAIN_MISMATCH},
-                new Object[] {address(), bytes(sample("r-4", "evilnews.clienta.example")), Refusal.DOMAIN_MISMATCH},
-                new Object[] {address(), xxe, Refusal.DOCTYPE},
-                new Object[] {address(), bomb.toByteArray(), Refusal.DECOMPRESSION_LIMIT},
-                new Object[] {address(), zip("../report.xml", good), Refusal.BAD_ARCHIVE},
-                new Object[] {address(), zip("a.xml", good, "b.xml", good), Refusal.BAD_ARCHIVE},
-                new Object[] {address(), oversize, Refusal.TOO_LARGE},
-                new Object[] {address(), bytes("<feedback><report_metadata>"), Refusal.MALFORMED_XML},
-                new Object[] {address(), bytes("<feedback/>"), Refusal.INVALID_REPORT},
-                new Object[] {address(), "%PDF-1.7".getBytes(), Refusal.UNSUPPORTED_FORMAT});
+                new Object[] {"nosuchtoken", good, Refusal.UNKNOWN_RECIPIENT},
+                new Object[] {"", good, Refusal.UNKNOWN_RECIPIENT},
+                new Object[] {"x".repeat(41), good, Refusal.UNKNOWN_RECIPIENT},
+                new Object[] {token(), bytes(sample("r-2", "clienta.example")), Refusal.DOMAIN_MISMATCH},
+                new Object[] {token(), bytes(sample("r-3", "other.example")), Refusal.DOMAIN_MISMATCH},
+                new Object[] {token(), bytes(sample("r-4", "evilnews.clienta.example")), Refusal.DOMAIN_MISMATCH},
+                new Object[] {token(), xxe, Refusal.DOCTYPE},
+                new Object[] {token(), bomb.toByteArray(), Refusal.DECOMPRESSION_LIMIT},
+                new Object[] {token(), zip("../report.xml", good), Refusal.BAD_ARCHIVE},
+                new Object[] {token(), zip("a.xml", good, "b.xml", good), Refusal.BAD_ARCHIVE},
+                new Object[] {token(), oversize, Refusal.TOO_LARGE},
+                new Object[] {token(), bytes("<feedback><report_metadata>"), Refusal.MALFORMED_XML},
+                new Object[] {token(), bytes("<feedback/>"), Refusal.INVALID_REPORT},
+                new Object[] {token(), "%PDF-1.7".getBytes(), Refusal.UNSUPPORTED_FORMAT});
         for (var c : cases) {
             var result = reports.ingest((String) c[0], (byte[]) c[1], "application/octet-stream", "report");
             assertThat(result).as((String) c[0] + " " + c[2]).isInstanceOf(Ingested.Refused.class);
@@ -192,14 +193,14 @@ class DmarcReportsTest {
 
     @Test
     void subdomainsOfTheNameAreItsOwnUnlessAnotherTenantAddedThem() {
-        assertThat(reports.ingest(address(), bytes(sample("s-1", "eu." + NAME)), null, null)).isInstanceOf(Ingested.Stored.class);
+        assertThat(reports.ingest(token(), bytes(sample("s-1", "eu." + NAME)), null, null)).isInstanceOf(Ingested.Stored.class);
 
         fixture.domains.add(Scope.AGENCY, tenantA.id(), "shop." + NAME, Stream.TRANSACTIONAL, DnsSetup.CNAME);
-        assertThat(reports.ingest(address(), bytes(sample("s-2", "shop." + NAME)), null, null)).isInstanceOf(Ingested.Stored.class);
+        assertThat(reports.ingest(token(), bytes(sample("s-2", "shop." + NAME)), null, null)).isInstanceOf(Ingested.Stored.class);
 
         fixture.domains.add(Scope.AGENCY, tenantB.id(), "b." + NAME, Stream.TRANSACTIONAL, DnsSetup.CNAME);
         for (var name : List.of("b." + NAME, "x.b." + NAME)) {
-            var refused = reports.ingest(address(), bytes(sample("s-" + name, name)), null, null);
+            var refused = reports.ingest(token(), bytes(sample("s-" + name, name)), null, null);
             assertThat(refused).isEqualTo(new Ingested.Refused(Refusal.DOMAIN_MISMATCH,
                     "the report is about " + name + "; this address does not take reports about b." + NAME));
         }
@@ -208,21 +209,23 @@ class DmarcReportsTest {
     }
 
     @Test
-    void theAddressIsReadWhateverItsCase() {
-        assertThat(reports.isReportAddress(address())).isTrue();
-        assertThat(reports.isReportAddress("DMARC+" + marketing.token().toUpperCase(java.util.Locale.ROOT))).isTrue();
-        assertThat(reports.isReportAddress("dmarc+zzzzzzzzzz")).isFalse();
-        assertThat(reports.isReportAddress("dmarc")).isFalse();
-        assertThat(reports.isReportAddress(null)).isFalse();
-        assertThat(reports.ingest("DMARC+" + marketing.token().toUpperCase(java.util.Locale.ROOT), bytes(sample("c-1", NAME)), null, null))
+    void theTokenIsKnownWhateverItsCase() {
+        assertThat(reports.knowsToken(marketing.token())).isTrue();
+        assertThat(reports.knowsToken(marketing.token().toUpperCase(java.util.Locale.ROOT))).isTrue();
+        assertThat(reports.knowsToken("zzzzzzzzzz")).isFalse();
+        assertThat(reports.knowsToken("")).isFalse();
+        assertThat(reports.knowsToken(null)).isFalse();
+        assertThat(reports.ingest(marketing.token().toUpperCase(java.util.Locale.ROOT), bytes(sample("c-1", NAME)), null, null))
                 .isInstanceOf(Ingested.Stored.class);
+        assertThat(reports.ingest("zzzzzzzzzz", bytes(sample("c-2", NAME)), null, null))
+                .isEqualTo(new Ingested.Refused(Refusal.UNKNOWN_RECIPIENT, "dmarc+zzzzzzzzzz is not the report address of any domain"));
     }
 
     @Test
     void eachTenantSeesItsOwnReportsOnly() {
-        var id = stored(reports.ingest(address(), bytes(sample("r-1", NAME)), null, null));
+        var id = stored(reports.ingest(token(), bytes(sample("r-1", NAME)), null, null));
         var other = fixture.domains.add(Scope.AGENCY, tenantB.id(), "mail.clientb.example", Stream.TRANSACTIONAL, DnsSetup.CNAME).domain();
-        var idB = stored(reports.ingest("dmarc+" + other.token(), bytes(sample("r-1", "mail.clientb.example")), null, null));
+        var idB = stored(reports.ingest(other.token(), bytes(sample("r-1", "mail.clientb.example")), null, null));
 
         var scopeA = Scope.tenant(tenantA.id());
         var scopeB = Scope.tenant(tenantB.id());
@@ -251,7 +254,7 @@ class DmarcReportsTest {
         var ids = new ArrayList<String>();
         for (int i = 0; i < 5; i++) {
             long begin = 1_700_006_400L + i * day;
-            ids.add(stored(reports.ingest(address(), bytes(SampleReports.report("Receiver", "day-" + i, NAME, begin, begin + day - 1,
+            ids.add(stored(reports.ingest(token(), bytes(SampleReports.report("Receiver", "day-" + i, NAME, begin, begin + day - 1,
                     new Row("192.0.2." + (i + 1), i + 1, "none", "pass", "pass", NAME))), null, null)));
         }
         var first = reports.list(Scope.AGENCY, marketing.id(), null, null, 2);
