@@ -7,6 +7,7 @@ import dev.mailroom.delivery.PoolService;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
@@ -48,8 +49,8 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
-            PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency, Tracker tracker,
-            WebhookService webhooks, Clock clock, BooleanSupplier storeHealthy) {}
+            DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
+            Tracker tracker, WebhookService webhooks, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -85,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
         new CredentialRoutes(services.credentials(), json).register(table);
         new EventRoutes(services.events()).register(table);
         new SuppressionRoutes(services.suppressions(), json).register(table);
+        new DmarcReportRoutes(services.dmarcReports()).register(table);
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);

@@ -37,6 +37,7 @@ import dev.mailroom.feedback.InboundHandler;
 import dev.mailroom.events.TrackedMessage;
 import dev.mailroom.events.webhooks.Webhooks;
 import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.submission.Decorations;
@@ -114,10 +115,12 @@ public final class Mailroom implements AutoCloseable {
     private final DomainMonitor monitor;
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
+    private final DmarcReports dmarcReports;
 
     private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
             Delivery delivery, Webhooks webhooks, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics) {
+            ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics,
+            DmarcReports dmarcReports) {
         this.smtp = smtp;
         this.inbound = inbound;
         this.database = database;
@@ -133,6 +136,7 @@ public final class Mailroom implements AutoCloseable {
         this.monitor = monitor;
         this.dns = dns;
         this.gcMetrics = gcMetrics;
+        this.dmarcReports = dmarcReports;
     }
 
     /** The port of the authoritative DNS server, or -1 when it is off. */
@@ -234,16 +238,19 @@ public final class Mailroom implements AutoCloseable {
                     id -> messageIndex.tracked(id).or(() -> openIndexWriter.unwritten(id).map(TrackedMessage::pending)),
                     (tenant, domain) -> domainRepository.find(Scope.tenant(tenant), domain).map(Domain::name),
                     suppressions, events, config.platformDomain(), clock);
+            var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), clock, () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
                     new FeedbackIntake(messageIndex, suppressions, verp,
-                            request -> tracker.unsubscribeByMail(TrackingToken.Target.unsubscribe(request.messageId(), request.recipientIndex())), clock),
+                            request -> tracker.unsubscribeByMail(TrackingToken.Target.unsubscribe(request.messageId(), request.recipientIndex())),
+                            dmarcReports, clock),
                     clock);
-            LOG.info("Inbound MX on {}:{} (return paths, fbl@{}, STARTTLS)", config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
+            LOG.info("Inbound MX on {}:{} (return paths, unsubscribe addresses, fbl@ and dmarc+<token>@{}, STARTTLS)",
+                    config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
             LOG.info("SMTP submission on {}:{} (STARTTLS, AUTH PLAIN/LOGIN)", config.smtpSubmissionListen().host(), smtp.port());
             monitor.start(MONITOR_TICK);
             if (config.dnsAuthoritativeListen() != null) {
@@ -256,7 +263,8 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor, dns, gcMetrics);
+            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor,
+                    dns, gcMetrics, dmarcReports);
         } catch (IOException e) {
             closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
@@ -292,6 +300,11 @@ public final class Mailroom implements AutoCloseable {
     /** The tokens of tracking and unsubscribe URLs, keyed from the master key. */
     public TrackingToken trackingTokens() {
         return trackingTokens;
+    }
+
+    /** Where DMARC aggregate reports go in (the inbound MX hands them over), for tests and tools. */
+    public DmarcReports dmarcReports() {
+        return dmarcReports;
     }
 
     /** The spool, for tests and tools that read what was accepted. */

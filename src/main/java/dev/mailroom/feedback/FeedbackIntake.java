@@ -3,6 +3,8 @@ package dev.mailroom.feedback;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.events.MessageIndex;
 import dev.mailroom.events.RecipientStatus;
+import dev.mailroom.feedback.dmarc.DmarcReports;
+import dev.mailroom.feedback.dmarc.Ingested;
 import dev.mailroom.message.Verp;
 import dev.mailroom.tenancy.Scope;
 import java.time.Clock;
@@ -24,11 +26,15 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
     private final Verp verp;
     private final Clock clock;
     private final java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe;
+    private final DmarcReports dmarcReports;
+    /** A DMARC report part is read up to just past what DmarcReports takes, so an oversized one is refused, not cut. */
+    private static final int MAX_REPORT_PART = 10 * 1024 * 1024 + 1;
 
     /** @param unsubscribe what mail to an unsubscribe address does (the same as the one-click link) */
     public FeedbackIntake(MessageIndex index, SuppressionList suppressions, Verp verp, java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe,
-            Clock clock) {
+            DmarcReports dmarcReports, Clock clock) {
         this.unsubscribe = unsubscribe;
+        this.dmarcReports = dmarcReports;
         this.index = index;
         this.suppressions = suppressions;
         this.verp = verp;
@@ -40,7 +46,8 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         return switch (address) {
             case InboundAddress.ReturnPath returnPath -> Optional.empty();
             case InboundAddress.FeedbackLoop loop -> Optional.empty();
-            case InboundAddress.DmarcReports reports -> Optional.of("DMARC reports are not taken yet");
+            case InboundAddress.DmarcReports reports -> dmarcReports.knowsToken(reports.domainToken()) ? Optional.empty()
+                    : Optional.of("No such report address");
             case InboundAddress.Unsubscribe unsubscribe -> Optional.empty();
         };
     }
@@ -49,6 +56,10 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
     public void other(InboundAddress address, byte[] message) {
         if (address instanceof InboundAddress.Unsubscribe request) {
             unsubscribe.accept(request); // whatever the message says: sending to the address is the request (RFC 2369)
+            return;
+        }
+        if (address instanceof InboundAddress.DmarcReports reports) {
+            report(reports.domainToken(), message);
             return;
         }
         throw new IllegalStateException(address + " was refused at RCPT and cannot have mail");
@@ -81,6 +92,26 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
                         .flatMap(email -> index.spoolIndexOf(id, email)).map(i -> new Verp.Target(id, i))));
         target.ifPresentOrElse(t -> complain(t.messageId(), t.recipientIndex(), report),
                 () -> LOG.info("an ARF report names no message of ours (return path {}, message id {}); dropped", report.returnPath(), report.messageId()));
+    }
+
+    /** A DMARC aggregate report: the first part that is one is stored; a message with none is refused with the reason. */
+    private void report(String domainToken, byte[] message) {
+        String refusal = "the message holds no aggregate report";
+        for (var part : ReportParts.parse(message).leaves(MAX_REPORT_PART)) {
+            if (part.mimeType().startsWith("text/plain") || part.mimeType().startsWith("text/html")) {
+                continue; // the reporter's words for people
+            }
+            switch (dmarcReports.ingest(domainToken, part.content(), part.mimeType(), part.filename())) {
+                case Ingested.Stored stored -> {
+                    return;
+                }
+                case Ingested.Duplicate duplicate -> {
+                    return;
+                }
+                case Ingested.Refused refused -> refusal = refused.detail();
+            }
+        }
+        throw new InboundRefusal("DMARC report refused: " + refusal);
     }
 
     void bounce(String messageId, int recipientIndex, BounceReport bounce) {

@@ -78,6 +78,8 @@ public final class InboundHandler implements SubmissionHandler {
                 }
             }
             return SmtpReply.of(250, "2.0.0", "Thank you");
+        } catch (InboundRefusal e) {
+            return SmtpReply.of(550, "5.7.1", e.getMessage().replaceAll("[\\r\\n]+", " "));
         } catch (RuntimeException e) {
             LOG.warn("inbound mail ({}) could not be recorded; the sender is asked to try again", transaction, e);
             return SmtpReply.of(451, "4.3.0", "Cannot record this now, try again later");

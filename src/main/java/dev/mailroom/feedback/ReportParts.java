@@ -86,16 +86,34 @@ final class ReportParts {
         return text.toString();
     }
 
+    /** A leaf part: its type, file name (null when it has none) and decoded content. */
+    record Attachment(String mimeType, String filename, byte[] content) {}
+
+    /** Every part that is not a multipart, decoded, each read up to {@code maxBytes}. */
+    List<Attachment> leaves(int maxBytes) {
+        var leaves = new ArrayList<Attachment>();
+        for (var part : parts) {
+            if (!(part.getBody() instanceof Multipart)) {
+                leaves.add(new Attachment(part.getMimeType(), part.getFilename(), content(part, maxBytes)));
+            }
+        }
+        return leaves;
+    }
+
     /** The top message's header field, if any. */
     Optional<String> header(String name) {
         return Optional.ofNullable(message.getHeader().getField(name)).map(field -> field.getBody().strip());
     }
 
     private static byte[] content(Entity part) {
+        return content(part, 1 << 20);
+    }
+
+    private static byte[] content(Entity part, int maxBytes) {
         try {
             if (part.getBody() instanceof SingleBody single) {
                 try (var in = single.getInputStream()) {
-                    return in.readNBytes(1 << 20);
+                    return in.readNBytes(maxBytes);
                 }
             }
             if (part.getBody() instanceof Message nested) {

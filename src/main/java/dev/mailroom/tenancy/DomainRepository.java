@@ -154,6 +154,17 @@ public final class DomainRepository {
                 .list());
     }
 
+    /**
+     * Every domain (one per stream) on the name a token stands for, as DMARC report addresses
+     * ({@code dmarc+<token>@}) name it; empty when no name has that token.
+     */
+    public List<Domain> withToken(String token) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE n.token = :token ORDER BY d.id")
+                .bind("token", token)
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
     public Page<Domain> list(Scope scope, String after, int limit) {
         if (scope.domainIds() != null && scope.domainIds().isEmpty()) {
             return new Page<>(List.of(), null);
