@@ -225,6 +225,41 @@ class InboundMxTest {
     }
 
     @Test
+    void aDmarcReportMailedToTheDomainsRuaAddressIsStored() throws Exception {
+        var domain = server.get("/v1/domains", ADMIN_KEY).json().path("data").get(0);
+        var rua = java.util.stream.StreamSupport.stream(domain.path("records").spliterator(), false)
+                .filter(r -> r.path("purpose").asText().equals("dmarc")).findFirst().orElseThrow().path("value").asText()
+                .replaceAll(".*rua=mailto:([^;\\s]+).*", "$1");
+        var xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <feedback>
+                  <report_metadata><org_name>receiver.example</org_name><email>dmarc@receiver.example</email>
+                    <report_id>r-1</report_id><date_range><begin>1795392000</begin><end>1795478399</end></date_range></report_metadata>
+                  <policy_published><domain>tx.clienta.example</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct></policy_published>
+                  <record><row><source_ip>192.0.2.25</source_ip><count>7</count>
+                    <policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>
+                    <identifiers><header_from>tx.clienta.example</header_from></identifiers>
+                    <auth_results><dkim><domain>tx.clienta.example</domain><result>pass</result></dkim>
+                      <spf><domain>rp.tx.clienta.example</domain><result>pass</result></spf></auth_results></record>
+                </feedback>
+                """;
+        var gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        var attachment = Files.write(dir.resolve("receiver.example!tx.clienta.example!1795392000!1795478399.xml.gz"), gz.toByteArray());
+        var process = new ProcessBuilder("swaks", "--server", "127.0.0.1:" + server.mailroom().inboundPort(), "--from", "dmarc@receiver.example",
+                "--to", rua, "--helo", "mx.receiver.example", "--attach-type", "application/gzip", "--attach", "@" + attachment)
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        var transcript = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(transcript).contains("250 2.0.0");
+        var reports = server.get("/v1/dmarc-reports?domain_id=" + domain.path("id").asText(), ADMIN_KEY).json().path("data");
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).toString()).contains("192.0.2.25").contains("receiver.example");
+    }
+
+    @Test
     void strangersAndForgedReturnPathsAreRefusedAtRcpt() throws Exception {
         var id = send("someone@example.net");
         awaitIndexed(id);
