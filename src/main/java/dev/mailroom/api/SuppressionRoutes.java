@@ -1,6 +1,7 @@
 package dev.mailroom.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.feedback.SuppressionCsv;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.SuppressionReason;
 import dev.mailroom.tenancy.Permission;
@@ -20,6 +21,40 @@ final class SuppressionRoutes {
         routes.get("/v1/suppressions", this::list);
         routes.post("/v1/suppressions", this::add);
         routes.delete("/v1/suppressions/{id}", this::delete);
+        routes.get("/v1/suppressions/export", this::export);
+        routes.post("/v1/suppressions/import", this::importCsv);
+    }
+
+    /** The whole list in the caller's reach (or one tenant's: ?tenant_id=) as CSV. */
+    private void export(Context ctx) {
+        var key = Callers.requireUnrestricted(ctx, Permission.READ);
+        var scope = key.scope().narrowTo(ctx.queryParam("tenant_id"));
+        var all = new java.util.ArrayList<dev.mailroom.feedback.Suppression>();
+        String cursor = null;
+        do {
+            var page = suppressions.list(scope, null, cursor, 500);
+            all.addAll(page.data());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"suppressions.csv\"")
+                .result(SuppressionCsv.write(all));
+    }
+
+    /** CSV lines {@code email[,reason]} for one tenant (and optionally one domain), all or none; answers how many were new. */
+    private void importCsv(Context ctx) {
+        var key = Callers.require(ctx, Permission.MANAGE);
+        var tenantId = key.tenantId() != null ? key.tenantId() : ctx.queryParam("tenant_id");
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new dev.mailroom.tenancy.ValidationException("tenant_id", "is required (a query parameter) for an agency key");
+        }
+        var rows = SuppressionCsv.read(ctx.body());
+        int added = 0;
+        for (var row : rows) {
+            if (suppressions.add(key.scope(), tenantId, ctx.queryParam("domain_id"), row.email(), row.reason()).created()) {
+                added++;
+            }
+        }
+        ctx.json(java.util.Map.of("lines", rows.size(), "added", added, "already_suppressed", rows.size() - added));
     }
 
     private void list(Context ctx) {

@@ -103,6 +103,8 @@ public final class ConfigLoader {
             new Key("delivery.idle_timeout", "5s", ConfigLoader::duration),
             new Key("delivery.no_route_attempts", "3", text -> integer(text, 1, 100)),
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
+            new Key("suppression.soft_bounce_limit", "5", text -> integer(text, 0, 1000)),
+            new Key("suppression.soft_bounce_window", "30d", ConfigLoader::duration),
             new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
 
     private ConfigLoader() {}
@@ -166,6 +168,8 @@ public final class ConfigLoader {
                 castList(values.get("dns.authoritative.addresses")),
                 delivery,
                 (Boolean) values.get("webhooks.allow_private"),
+                new MailroomConfig.SoftBounces((Integer) values.get("suppression.soft_bounce_limit"),
+                        (Duration) values.get("suppression.soft_bounce_window")),
                 (Integer) values.get("reputation.min_volume"));
     }
 

@@ -34,6 +34,7 @@ import dev.mailroom.events.MessageRecord;
 import dev.mailroom.feedback.FeedbackIntake;
 import dev.mailroom.feedback.InboundAddresses;
 import dev.mailroom.feedback.InboundHandler;
+import dev.mailroom.feedback.SoftBounces;
 import dev.mailroom.events.TrackedMessage;
 import dev.mailroom.events.webhooks.Webhooks;
 import dev.mailroom.feedback.SuppressionList;
@@ -247,7 +248,7 @@ public final class Mailroom implements AutoCloseable {
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
                     new FeedbackIntake(messageIndex, suppressions, verp,
                             request -> tracker.unsubscribeByMail(TrackingToken.Target.unsubscribe(request.messageId(), request.recipientIndex())),
-                            dmarcReports, clock),
+                            dmarcReports, new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock), clock),
                     clock);
             LOG.info("Inbound MX on {}:{} (return paths, unsubscribe addresses, fbl@ and dmarc+<token>@{}, STARTTLS)",
                     config.smtpInboundListen().host(), inbound.port(), config.platformDomain());

@@ -35,7 +35,11 @@ public record MailroomConfig(
         List<InetAddress> dnsAuthoritativeAddresses,
         Delivery delivery,
         boolean webhooksAllowPrivate,
+        SoftBounces softBounces,
         int reputationMinVolume) {
+
+    /** suppression.soft_bounce_*: this many soft bounces of an address within the window suppress it (0: never). */
+    public record SoftBounces(int limit, Duration window) {}
 
     /** The smtp.submission.* keys besides listen; a null certificate means a self-signed one in data_dir. */
     public record SmtpSubmission(Path tlsCert, Path tlsKey, boolean loopbackAuthWithoutTls, int maxAuthFailures, int maxConnections,

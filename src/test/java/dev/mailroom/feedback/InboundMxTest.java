@@ -37,7 +37,7 @@ class InboundMxTest {
     void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "swaks is not installed; .ci/run installs it");
         database = TestDatabase.H2.create();
-        fixture = SendingFixture.start(dir, database, 0, Map.of());
+        fixture = SendingFixture.start(dir, database, 0, Map.of("MAILROOM_SUPPRESSION_SOFT_BOUNCE_LIMIT", "2"));
         server = fixture.server();
         var tenant = fixture.createTenant("Client A");
         fixture.verifiedDomain(tenant, "tx.clienta.example", "transactional");
@@ -157,6 +157,21 @@ class InboundMxTest {
     }
 
     @Test
+    void repeatedSoftBouncesOfAFullMailboxSuppressIt() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertThat(server.get("/v1/suppressions?email=full@example.net", ADMIN_KEY).json().path("data")).as("after %d", i).isEmpty();
+            var id = send("full@example.net");
+            awaitIndexed(id);
+            var returnPath = server.mailroom().verp().returnPath(id, 0, "rp.tx.clienta.example");
+            swaks("<>", returnPath, dsn("full@example.net", "4.2.2", "452 4.2.2 Mailbox full", "failed"));
+            assertThat(events(id, "message.bounced").get(0).path("data").path("bounce_type").asText()).isEqualTo("soft");
+        }
+        var suppression = server.get("/v1/suppressions?email=full@example.net", ADMIN_KEY).json().path("data");
+        assertThat(suppression).as("suppression.soft_bounce_limit is 2 here").hasSize(1);
+        assertThat(suppression.get(0).path("reason").asText()).isEqualTo("hard_bounce");
+    }
+
+    @Test
     void anArfReportToTheFeedbackLoopAddressMarksAComplaint() throws Exception {
         var id = send("angry@example.net");
         awaitIndexed(id);
@@ -257,6 +272,26 @@ class InboundMxTest {
         var reports = server.get("/v1/dmarc-reports?domain_id=" + domain.path("id").asText(), ADMIN_KEY).json().path("data");
         assertThat(reports).hasSize(1);
         assertThat(reports.get(0).toString()).contains("192.0.2.25").contains("receiver.example");
+    }
+
+    @Test
+    void suppressionsGoInAndOutAsCsv() {
+        var tenant = server.get("/v1/tenants", ADMIN_KEY).json().path("data").get(0).path("id").asText();
+        var bad = server.send("POST", "/v1/suppressions/import?tenant_id=" + tenant, ADMIN_KEY, "ann@example.net\nnot-an-address\n");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.body()).contains("line 2");
+        assertThat(server.get("/v1/suppressions?email=ann@example.net", ADMIN_KEY).json().path("data")).as("nothing imported").isEmpty();
+
+        var imported = server.send("POST", "/v1/suppressions/import?tenant_id=" + tenant, ADMIN_KEY,
+                "email,reason\nann@example.net\nbob@example.org,complaint\n");
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        assertThat(imported.json().path("added").asInt()).isEqualTo(2);
+        var export = server.get("/v1/suppressions/export?tenant_id=" + tenant, ADMIN_KEY);
+        assertThat(export.contentType()).startsWith("text/csv");
+        assertThat(export.body()).startsWith("email,domain_id,reason,created_at").contains("ann@example.net,,manual,").contains("bob@example.org,,complaint,");
+        assertThat(send("ann@example.net")).isNotNull();
+        var again = server.post("/v1/messages", key, "{\"from\":\"news@tx.clienta.example\",\"to\":[\"bob@example.org\"],\"subject\":\"Hi\",\"text\":\"Hello\"}");
+        assertThat(again.json().path("recipients").get(0).path("status").asText()).isEqualTo("suppressed");
     }
 
     @Test

@@ -1,0 +1,76 @@
+package dev.mailroom.feedback;
+
+import dev.mailroom.message.EmailAddress;
+import dev.mailroom.tenancy.FieldError;
+import dev.mailroom.tenancy.ValidationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The suppression list as CSV (RFC 4180, comma-separated, CRLF lines): exported as
+ * {@code email,domain_id,reason,created_at}; imported as {@code email} or {@code email,reason}
+ * lines, with an optional header line. An import with any bad line is refused whole, naming every
+ * line at fault, so that nothing half-imported needs finding afterwards.
+ */
+public final class SuppressionCsv {
+    /** Lines an import takes at most. */
+    public static final int MAX_LINES = 100_000;
+    private static final int MAX_ERRORS = 100;
+
+    private SuppressionCsv() {}
+
+    /** One address to suppress, as a line of an import gave it. */
+    public record Row(String email, SuppressionReason reason) {}
+
+    public static String write(List<Suppression> entries) {
+        var csv = new StringBuilder("email,domain_id,reason,created_at\r\n");
+        for (var entry : entries) {
+            csv.append(field(entry.email())).append(',').append(entry.domainId() == null ? "" : entry.domainId()).append(',')
+                    .append(entry.reason().name().toLowerCase(Locale.ROOT)).append(',').append(entry.createdAt()).append("\r\n");
+        }
+        return csv.toString();
+    }
+
+    /** Reads an import; a reason left out is {@code manual}. */
+    public static List<Row> read(String text) {
+        var lines = text.split("\r?\n", -1);
+        if (lines.length > MAX_LINES + 2) {
+            throw new ValidationException("body", "has more than " + MAX_LINES + " lines; import in parts");
+        }
+        var rows = new ArrayList<Row>();
+        var errors = new ArrayList<FieldError>();
+        for (int i = 0; i < lines.length && errors.size() < MAX_ERRORS; i++) {
+            var line = lines[i].strip();
+            if (line.isEmpty() || i == 0 && line.toLowerCase(Locale.ROOT).startsWith("email")) {
+                continue; // blank, or the header
+            }
+            var fields = line.split(",", -1);
+            var where = "line " + (i + 1);
+            try {
+                var email = EmailAddress.parse(unquote(fields[0])).address();
+                var reason = fields.length > 1 && !fields[fields.length == 2 ? 1 : 2].isBlank()
+                        ? SuppressionReason.valueOf(unquote(fields[fields.length == 2 ? 1 : 2]).toUpperCase(Locale.ROOT))
+                        : SuppressionReason.MANUAL;
+                rows.add(new Row(email, reason));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(where, e.getMessage().startsWith("No enum constant")
+                        ? "the reason is hard_bounce, complaint, unsubscribe or manual" : e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return rows;
+    }
+
+    private static String unquote(String value) {
+        var stripped = value.strip();
+        return stripped.length() >= 2 && stripped.startsWith("\"") && stripped.endsWith("\"")
+                ? stripped.substring(1, stripped.length() - 1).replace("\"\"", "\"") : stripped;
+    }
+
+    private static String field(String value) {
+        return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+}
