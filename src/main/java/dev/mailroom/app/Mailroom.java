@@ -34,6 +34,7 @@ import dev.mailroom.events.MessageRecord;
 import dev.mailroom.feedback.FeedbackIntake;
 import dev.mailroom.feedback.InboundAddresses;
 import dev.mailroom.feedback.InboundHandler;
+import dev.mailroom.feedback.BounceSuppression;
 import dev.mailroom.feedback.SoftBounces;
 import dev.mailroom.events.TrackedMessage;
 import dev.mailroom.events.webhooks.Webhooks;
@@ -222,9 +223,11 @@ public final class Mailroom implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting", e);
             }
+            var bounceSuppression = new BounceSuppression(suppressions,
+                    new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock));
             if (config.delivery().enabled()) {
                 redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, clock);
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, bounceSuppression, clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
@@ -248,7 +251,7 @@ public final class Mailroom implements AutoCloseable {
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
                     new FeedbackIntake(messageIndex, suppressions, verp,
                             request -> tracker.unsubscribeByMail(TrackingToken.Target.unsubscribe(request.messageId(), request.recipientIndex())),
-                            dmarcReports, new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock), clock),
+                            dmarcReports, bounceSuppression, clock),
                     clock);
             LOG.info("Inbound MX on {}:{} (return paths, unsubscribe addresses, fbl@ and dmarc+<token>@{}, STARTTLS)",
                     config.smtpInboundListen().host(), inbound.port(), config.platformDomain());
@@ -344,7 +347,8 @@ public final class Mailroom implements AutoCloseable {
 
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
-            PoolAssignments pools, JedisPooled redis, io.micrometer.core.instrument.MeterRegistry metrics, Clock clock) {
+            PoolAssignments pools, JedisPooled redis, io.micrometer.core.instrument.MeterRegistry metrics, BounceSuppression bounceSuppression,
+            Clock clock) {
         var options = config.delivery();
         RateLimiter rates = redis == null ? new LocalRateLimiter(clock) : new RedisRateLimiter(redis);
         ConnectionLimiter connections = redis == null ? new LocalConnectionLimiter() : new RedisConnectionLimiter(redis);
@@ -354,7 +358,8 @@ public final class Mailroom implements AutoCloseable {
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
         var egress = egressPolicy(config, pools, random);
         try {
-            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random, metrics);
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random, metrics,
+                    bounceSuppression::delivered);
             LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
                     options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");
             return delivery;

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -59,11 +61,17 @@ public final class Delivery implements AutoCloseable {
     /**
      * Starts delivery: first the reports a crash left unwritten are recorded, then the scheduler
      * takes up every recipient the spool holds.
+     *
+     * @param onReported hears every report once it is in the database (bounces suppress addresses)
      */
     public static Delivery start(Settings settings, Spool spool, MessageIndex index, Verp verp, DnsLookup dns, EgressPolicy egress,
-            RateLimiter rates, ConnectionLimiter connections, Clock clock, RandomGenerator random, MeterRegistry metrics) throws InterruptedException {
-        var reports = new BatchedWriter<DeliveryReport>("delivery reports", index::report, DeliveryReport::id,
-                written -> spool.reported(written.stream().map(r -> new Spool.ReportKey(r.messageId(), r.spoolIndex(), r.attempts())).toList()));
+            RateLimiter rates, ConnectionLimiter connections, Clock clock, RandomGenerator random, MeterRegistry metrics,
+            Consumer<List<DeliveryReport>> onReported) throws InterruptedException {
+        // the spool forgets a report only once whoever listens has it: a crash in between replays it
+        var reports = new BatchedWriter<DeliveryReport>("delivery reports", index::report, DeliveryReport::id, written -> {
+            onReported.accept(written);
+            spool.reported(written.stream().map(r -> new Spool.ReportKey(r.messageId(), r.spoolIndex(), r.attempts())).toList());
+        });
         var replay = new ArrayList<DeliveryReport>();
         spool.unreported(bytes -> replay.add(DeliveryReport.decode(bytes)));
         if (!replay.isEmpty()) {

@@ -27,16 +27,16 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
     private final Clock clock;
     private final java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe;
     private final DmarcReports dmarcReports;
-    private final SoftBounces softBounces;
+    private final BounceSuppression bounceSuppression;
     /** A DMARC report part is read up to just past what DmarcReports takes, so an oversized one is refused, not cut. */
     private static final int MAX_REPORT_PART = 10 * 1024 * 1024 + 1;
 
     /** @param unsubscribe what mail to an unsubscribe address does (the same as the one-click link) */
     public FeedbackIntake(MessageIndex index, SuppressionList suppressions, Verp verp, java.util.function.Consumer<InboundAddress.Unsubscribe> unsubscribe,
-            DmarcReports dmarcReports, SoftBounces softBounces, Clock clock) {
+            DmarcReports dmarcReports, BounceSuppression bounceSuppression, Clock clock) {
         this.unsubscribe = unsubscribe;
         this.dmarcReports = dmarcReports;
-        this.softBounces = softBounces;
+        this.bounceSuppression = bounceSuppression;
         this.index = index;
         this.suppressions = suppressions;
         this.verp = verp;
@@ -135,12 +135,7 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         var event = new EventLog.NewEvent(who.tenantId(), "message.bounced", messageId, data);
         // a soft bounce after delivery (a delay warning) leaves the recipient's status as it is
         index.recordFeedback(messageId, recipientIndex, bounce.hard() ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
-        if (bounce.hard() && bounce.category().isAboutRecipient()) {
-            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.HARD_BOUNCE);
-        } else if (!bounce.hard() && bounce.category().isAboutRecipient() && softBounces.record(who.tenantId(), who.email(), messageId)) {
-            // soft bounces about the mailbox, again and again within the window: as good as gone
-            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.HARD_BOUNCE);
-        }
+        bounceSuppression.bounced(who.tenantId(), who.email(), messageId, bounce.hard(), bounce.category());
     }
 
     void complain(String messageId, int recipientIndex, ComplaintReport complaint) {

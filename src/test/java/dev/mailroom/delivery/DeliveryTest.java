@@ -160,12 +160,18 @@ class DeliveryTest {
         assertThat(bounce.path("response").asText()).contains("550 5.1.1");
         assertThat(bounce.path("mx_host").asText()).isEqualTo("mx.bad.clienta.example");
         assertThat(recipient(unknown).path("last_response").asText()).contains("User unknown");
+        await("the unknown mailbox suppressed", Duration.ofSeconds(10),
+                () -> server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").size() == 1);
+        assertThat(server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").get(0).path("reason").asText())
+                .isEqualTo("hard_bounce");
 
         awaitStatus(nullMx, "bounced");
         var nullBounce = event(nullMx, "message.bounced").path("data");
         assertThat(nullBounce.path("category").asText()).isEqualTo("bad_domain");
         assertThat(nullBounce.path("response").asText()).contains("null MX");
         assertThat(recipient(nullMx).path("attempts").asInt()).as("bounced at once").isEqualTo(1);
+        await("a null-MX recipient suppressed (bad_domain is about the recipient)", Duration.ofSeconds(10),
+                () -> server.get("/v1/suppressions?email=x@nomx.clienta.example", ADMIN_KEY).json().path("data").size() == 1);
         var metrics = server.get("/metrics", null).body();
         assertThat(metrics).contains("mailroom_delivery_attempts_total{outcome=\"delivered\"} 1.0")
                 .contains("mailroom_delivery_attempts_total{outcome=\"bounced\"} 2.0").contains("mailroom_delivery_held");
