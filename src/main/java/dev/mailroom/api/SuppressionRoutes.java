@@ -50,7 +50,8 @@ final class SuppressionRoutes {
         var rows = SuppressionCsv.read(ctx.body());
         int added = 0;
         for (var row : rows) {
-            if (suppressions.add(key.scope(), tenantId, ctx.queryParam("domain_id"), row.email(), row.reason()).created()) {
+            var domainId = row.domainId() != null ? row.domainId() : ctx.queryParam("domain_id");
+            if (suppressions.add(key.scope(), tenantId, domainId, row.email(), row.reason()).created()) {
                 added++;
             }
         }

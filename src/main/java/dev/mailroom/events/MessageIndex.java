@@ -116,14 +116,6 @@ public final class MessageIndex {
                 .findFirst());
     }
 
-    /** The spool index of a message's recipient with this address (compared without case), if it has one. */
-    public Optional<Integer> spoolIndexOf(String messageId, String email) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT spool_index FROM message_recipients WHERE message_id = :id "
-                        + "AND LOWER(email) = :email AND spool_index IS NOT NULL")
-                .bind("id", messageId).bind("email", email.toLowerCase(java.util.Locale.ROOT))
-                .mapTo(Integer.class).findFirst());
-    }
-
     /**
      * Records what came back after delivery (a bounce, a complaint): the recipient's status and last
      * response, and the event, in one transaction. The attempts stay as delivery left them; a null

@@ -28,7 +28,9 @@ public record ComplaintReport(String feedbackType, String returnPath, String mes
         var returnPath = address(fields.get("original-mail-from")).or(() -> address(original.get("return-path"))).orElse(null);
         var messageId = Optional.ofNullable(original.get("message-id")).map(OUR_MESSAGE_ID::matcher)
                 .filter(java.util.regex.Matcher::find).map(matcher -> matcher.group(1)).orElse(null);
-        var recipient = address(fields.get("original-rcpt-to")).or(() -> address(original.get("to"))).orElse(null);
+        // the quoted To names the recipient only when it names one address
+        var to = original.get("to");
+        var recipient = address(fields.get("original-rcpt-to")).or(() -> to != null && !to.contains(",") ? address(to) : Optional.empty()).orElse(null);
         return Optional.of(new ComplaintReport(fields.getOrDefault("feedback-type", "abuse").toLowerCase(Locale.ROOT), returnPath, messageId,
                 recipient, fields.get("source-ip")));
     }

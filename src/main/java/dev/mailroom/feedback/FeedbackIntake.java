@@ -67,33 +67,68 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         throw new IllegalStateException(address + " was refused at RCPT and cannot have mail");
     }
 
-    /** Mail to a return path: a bounce of that recipient, or a complaint a provider sent back to the return path. */
+    /**
+     * Mail to a return path: a bounce of that recipient, or a complaint a provider sent back to the
+     * return path. Auto-replies go to return paths too (RFC 3834): a message that is no DSN counts
+     * as a bounce only when it comes from the null sender or a mailer daemon, and never when it
+     * says it is an auto-reply. A message that cannot be read is dropped (logged), not retried.
+     */
     @Override
-    public void returnPath(InboundAddress.ReturnPath to, byte[] message) {
-        var parts = ReportParts.parse(message);
-        var complaint = ComplaintReport.read(parts);
+    public void returnPath(InboundAddress.ReturnPath to, String reversePath, byte[] message) {
+        var parts = readable(message);
+        if (parts.isEmpty()) {
+            return;
+        }
+        var complaint = ComplaintReport.read(parts.get());
         if (complaint.isPresent()) {
             complain(to.messageId(), to.recipientIndex(), complaint.get());
             return;
         }
-        BounceReport.read(parts).ifPresentOrElse(bounce -> bounce(to.messageId(), to.recipientIndex(), bounce),
+        if (!parts.get().isReport("delivery-status") && !fromMailerDaemon(reversePath, parts.get())) {
+            LOG.info("mail to the return path of {} #{} is no bounce (an auto-reply or a person); dropped", to.messageId(), to.recipientIndex());
+            return;
+        }
+        readBounce(parts.get()).ifPresentOrElse(bounce -> bounce(to.messageId(), to.recipientIndex(), bounce),
                 () -> LOG.info("mail to the return path of {} #{} is neither a bounce nor a complaint; dropped", to.messageId(), to.recipientIndex()));
     }
 
-    /** A feedback-loop report sent to fbl@: the message is found through what the report quotes. */
+    /** A feedback-loop report sent to fbl@: only a report quoting our signed return path names a recipient (anyone can write to fbl@). */
     @Override
     public void feedbackLoop(byte[] message) {
-        var complaint = ComplaintReport.read(ReportParts.parse(message));
+        var complaint = readable(message).flatMap(ComplaintReport::read);
         if (complaint.isEmpty()) {
             LOG.info("mail to the feedback-loop address is not an ARF report; dropped");
             return;
         }
         var report = complaint.get();
-        var target = Optional.ofNullable(report.returnPath()).flatMap(verp::decode)
-                .or(() -> Optional.ofNullable(report.messageId()).flatMap(id -> Optional.ofNullable(report.recipient())
-                        .flatMap(email -> index.spoolIndexOf(id, email)).map(i -> new Verp.Target(id, i))));
-        target.ifPresentOrElse(t -> complain(t.messageId(), t.recipientIndex(), report),
-                () -> LOG.info("an ARF report names no message of ours (return path {}, message id {}); dropped", report.returnPath(), report.messageId()));
+        Optional.ofNullable(report.returnPath()).flatMap(verp::decode).ifPresentOrElse(t -> complain(t.messageId(), t.recipientIndex(), report),
+                () -> LOG.info("an ARF report quotes no return path of ours ({}); dropped", report.returnPath()));
+    }
+
+    private static Optional<ReportParts> readable(byte[] message) {
+        try {
+            return Optional.of(ReportParts.parse(message));
+        } catch (RuntimeException e) {
+            LOG.info("inbound mail cannot be read as a message; dropped: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<BounceReport> readBounce(ReportParts parts) {
+        try {
+            return BounceReport.read(parts);
+        } catch (RuntimeException e) {
+            LOG.info("a bounce cannot be read; dropped: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean fromMailerDaemon(String reversePath, ReportParts parts) {
+        if (parts.header("Auto-Submitted").filter(value -> value.toLowerCase(java.util.Locale.ROOT).startsWith("auto-replied")).isPresent()) {
+            return false;
+        }
+        var from = parts.header("From").orElse("").toLowerCase(java.util.Locale.ROOT);
+        return reversePath.isEmpty() || from.contains("mailer-daemon") || from.contains("postmaster");
     }
 
     /** A DMARC aggregate report: the first part that is one is stored; a message with none is refused with the reason. */
@@ -123,19 +158,27 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
             return;
         }
         var who = recipient.get();
+        // a DSN about another address (forwarded, a list expanded) says nothing certain about ours
+        boolean aboutOurs = bounce.recipient() == null || bounce.recipient().equalsIgnoreCase(who.email());
+        boolean hard = bounce.hard() && aboutOurs;
         var data = new LinkedHashMap<String, Object>();
         data.put("message_id", messageId);
         data.put("email", who.email());
         data.put("domain_id", who.domainId());
-        data.put("bounce_type", bounce.hard() ? "hard" : "soft");
+        data.put("bounce_type", hard ? "hard" : "soft");
+        if (!aboutOurs) {
+            data.put("reported_recipient", bounce.recipient());
+        }
         data.put("category", bounce.category().code());
         data.put("response", bounce.response());
         data.put("remote_mta", bounce.remoteMta());
         data.put("source", "dsn");
         var event = new EventLog.NewEvent(who.tenantId(), "message.bounced", messageId, data);
         // a soft bounce after delivery (a delay warning) leaves the recipient's status as it is
-        index.recordFeedback(messageId, recipientIndex, bounce.hard() ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
-        bounceSuppression.bounced(who.tenantId(), who.email(), messageId, bounce.hard(), bounce.category());
+        index.recordFeedback(messageId, recipientIndex, hard ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
+        if (aboutOurs) {
+            bounceSuppression.bounced(who.tenantId(), who.email(), messageId, hard, bounce.category());
+        }
     }
 
     void complain(String messageId, int recipientIndex, ComplaintReport complaint) {
@@ -151,8 +194,12 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         data.put("domain_id", who.domainId());
         data.put("feedback_type", complaint.feedbackType());
         data.put("source_ip", complaint.sourceIp());
-        index.recordFeedback(messageId, recipientIndex, RecipientStatus.COMPLAINED, "complaint: " + complaint.feedbackType(),
-                new EventLog.NewEvent(who.tenantId(), "message.complained", messageId, data), clock.instant());
-        suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.COMPLAINT);
+        // not-spam, auth-failure (RFC 6591) and virus reports are no complaint of the recipient's
+        boolean complaintOfTheRecipient = complaint.feedbackType().equals("abuse") || complaint.feedbackType().equals("fraud");
+        index.recordFeedback(messageId, recipientIndex, complaintOfTheRecipient ? RecipientStatus.COMPLAINED : null,
+                "feedback report: " + complaint.feedbackType(), new EventLog.NewEvent(who.tenantId(), "message.complained", messageId, data), clock.instant());
+        if (complaintOfTheRecipient) {
+            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.COMPLAINT);
+        }
     }
 }

@@ -3,8 +3,6 @@ package dev.mailroom.feedback;
 import dev.mailroom.smtp.SmtpReply;
 import dev.mailroom.smtp.SubmissionHandler;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +17,12 @@ public final class InboundHandler implements SubmissionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(InboundHandler.class);
     private final InboundAddresses addresses;
     private final InboundMail mail;
-    private final Map<String, InboundAddress> recipients = new LinkedHashMap<>();
+    /** One of each: the same return path at several rp. domains is still one recipient. */
+    private final java.util.Set<InboundAddress> recipients = new java.util.LinkedHashSet<>();
 
     /** What to do with mail to each kind of address. */
     public interface InboundMail {
-        void returnPath(InboundAddress.ReturnPath to, byte[] message);
+        void returnPath(InboundAddress.ReturnPath to, String reversePath, byte[] message);
 
         void feedbackLoop(byte[] message);
 
@@ -63,16 +62,16 @@ public final class InboundHandler implements SubmissionHandler {
         if (refusal.isPresent()) {
             return SmtpReply.of(550, "5.1.1", refusal.get());
         }
-        recipients.put(forwardPath.toLowerCase(java.util.Locale.ROOT), address.get());
+        recipients.add(address.get());
         return SmtpReply.recipientOk();
     }
 
     @Override
     public SmtpReply data(Transaction transaction) {
         try {
-            for (var address : recipients.values()) {
+            for (var address : recipients) {
                 switch (address) {
-                    case InboundAddress.ReturnPath returnPath -> mail.returnPath(returnPath, transaction.message());
+                    case InboundAddress.ReturnPath returnPath -> mail.returnPath(returnPath, transaction.reversePath(), transaction.message());
                     case InboundAddress.FeedbackLoop loop -> mail.feedbackLoop(transaction.message());
                     default -> mail.other(address, transaction.message());
                 }

@@ -33,7 +33,8 @@ public final class SoftBounces {
                     .bind("tenant", tenantId).bind("email", address).bind("cutoff", Rows.timestamp(now.minus(window))).execute();
             h.createUpdate("INSERT INTO soft_bounces (tenant_id, email, message_id, bounced_at) VALUES (:tenant, :email, :message, :at)")
                     .bind("tenant", tenantId).bind("email", address).bind("message", messageId).bind("at", Rows.timestamp(now)).execute();
-            int count = h.createQuery("SELECT COUNT(*) FROM soft_bounces WHERE tenant_id = :tenant AND email = :email")
+            // one message's warning and its final failure are one bounce
+            int count = h.createQuery("SELECT COUNT(DISTINCT message_id) FROM soft_bounces WHERE tenant_id = :tenant AND email = :email")
                     .bind("tenant", tenantId).bind("email", address).mapTo(Integer.class).one();
             return limit > 0 && count >= limit;
         });

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * The suppression list as CSV (RFC 4180, comma-separated, CRLF lines): exported as
- * {@code email,domain_id,reason,created_at}; imported as {@code email} or {@code email,reason}
- * lines, with an optional header line. An import with any bad line is refused whole, naming every
+ * {@code email,domain_id,reason,created_at}; imported as {@code email}, {@code email,reason} or
+ * the export's own lines (so an export goes back in as it was), with an optional header line. An import with any bad line is refused whole, naming every
  * line at fault, so that nothing half-imported needs finding afterwards.
  */
 public final class SuppressionCsv {
@@ -20,8 +20,8 @@ public final class SuppressionCsv {
 
     private SuppressionCsv() {}
 
-    /** One address to suppress, as a line of an import gave it. */
-    public record Row(String email, SuppressionReason reason) {}
+    /** One address to suppress, as a line of an import gave it; {@code domainId} null when the line names none. */
+    public record Row(String email, String domainId, SuppressionReason reason) {}
 
     public static String write(List<Suppression> entries) {
         var csv = new StringBuilder("email,domain_id,reason,created_at\r\n");
@@ -42,17 +42,20 @@ public final class SuppressionCsv {
         var errors = new ArrayList<FieldError>();
         for (int i = 0; i < lines.length && errors.size() < MAX_ERRORS; i++) {
             var line = lines[i].strip();
-            if (line.isEmpty() || i == 0 && line.toLowerCase(Locale.ROOT).startsWith("email")) {
+            if (line.isEmpty() || i == 0 && line.split(",", -1)[0].strip().equalsIgnoreCase("email")) {
                 continue; // blank, or the header
             }
             var fields = line.split(",", -1);
             var where = "line " + (i + 1);
             try {
                 var email = EmailAddress.parse(unquote(fields[0])).address();
-                var reason = fields.length > 1 && !fields[fields.length == 2 ? 1 : 2].isBlank()
-                        ? SuppressionReason.valueOf(unquote(fields[fields.length == 2 ? 1 : 2]).toUpperCase(Locale.ROOT))
+                // email,reason  or the export's  email,domain_id,reason,created_at
+                int reasonAt = fields.length == 2 ? 1 : 2;
+                var reason = fields.length > 1 && !fields[reasonAt].isBlank()
+                        ? SuppressionReason.valueOf(unquote(fields[reasonAt]).toUpperCase(Locale.ROOT))
                         : SuppressionReason.MANUAL;
-                rows.add(new Row(email, reason));
+                var domainId = fields.length > 2 && !fields[1].isBlank() ? unquote(fields[1]) : null;
+                rows.add(new Row(email, domainId, reason));
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError(where, e.getMessage().startsWith("No enum constant")
                         ? "the reason is hard_bounce, complaint, unsubscribe or manual" : e.getMessage()));

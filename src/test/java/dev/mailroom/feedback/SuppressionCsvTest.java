@@ -12,9 +12,9 @@ class SuppressionCsvTest {
     @Test
     void readsAddressesWithOrWithoutReasonsAndSkipsTheHeader() {
         var rows = SuppressionCsv.read("email,reason\r\nann@example.net\r\n\"bob@example.org\",complaint\r\n\r\ncy@example.com,UNSUBSCRIBE\r\n");
-        assertThat(rows).containsExactly(new SuppressionCsv.Row("ann@example.net", SuppressionReason.MANUAL),
-                new SuppressionCsv.Row("bob@example.org", SuppressionReason.COMPLAINT),
-                new SuppressionCsv.Row("cy@example.com", SuppressionReason.UNSUBSCRIBE));
+        assertThat(rows).containsExactly(new SuppressionCsv.Row("ann@example.net", null, SuppressionReason.MANUAL),
+                new SuppressionCsv.Row("bob@example.org", null, SuppressionReason.COMPLAINT),
+                new SuppressionCsv.Row("cy@example.com", null, SuppressionReason.UNSUBSCRIBE));
     }
 
     @Test
@@ -27,8 +27,12 @@ class SuppressionCsvTest {
     @Test
     void writesWhatItCanReadBack() {
         var csv = SuppressionCsv.write(List.of(new Suppression("sup_1", "tnt_a", null, "ann@example.net", SuppressionReason.HARD_BOUNCE,
-                Instant.parse("2026-11-24T10:00:00Z"))));
-        assertThat(csv).isEqualTo("email,domain_id,reason,created_at\r\nann@example.net,,hard_bounce,2026-11-24T10:00:00Z\r\n");
-        assertThat(SuppressionCsv.read(csv)).containsExactly(new SuppressionCsv.Row("ann@example.net", SuppressionReason.HARD_BOUNCE));
+                Instant.parse("2026-11-24T10:00:00Z")), new Suppression("sup_2", "tnt_a", "dom_news", "bob@example.org", SuppressionReason.UNSUBSCRIBE,
+                Instant.parse("2026-11-24T11:00:00Z"))));
+        assertThat(csv).isEqualTo("email,domain_id,reason,created_at\r\nann@example.net,,hard_bounce,2026-11-24T10:00:00Z\r\n"
+                + "bob@example.org,dom_news,unsubscribe,2026-11-24T11:00:00Z\r\n");
+        assertThat(SuppressionCsv.read(csv)).containsExactly(new SuppressionCsv.Row("ann@example.net", null, SuppressionReason.HARD_BOUNCE),
+                new SuppressionCsv.Row("bob@example.org", "dom_news", SuppressionReason.UNSUBSCRIBE));
+        assertThat(SuppressionCsv.read("email.ops@example.net\n")).as("an address is no header").hasSize(1);
     }
 }
