@@ -224,7 +224,7 @@ public final class Mailroom implements AutoCloseable {
                 throw new IllegalStateException("interrupted while starting", e);
             }
             var bounceSuppression = new BounceSuppression(suppressions,
-                    new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock));
+                    new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock), events);
             if (config.delivery().enabled()) {
                 redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
                 delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, bounceSuppression, clock);

@@ -80,8 +80,11 @@ public final class MessageIndex {
             return;
         }
         jdbi.useTransaction(h -> {
-            var update = h.prepareBatch("UPDATE message_recipients SET status = :status, attempts = :attempts, last_response = :response, "
-                    + "updated_at = :at WHERE message_id = :message AND spool_index = :index AND attempts < :attempts");
+            // a bounce or complaint that came back (a DSN can beat the delivery report to the database) is not undone by "delivered"
+            var update = h.prepareBatch("UPDATE message_recipients SET status = CASE WHEN :status = 'DELIVERED' AND status IN ('BOUNCED', 'COMPLAINED') "
+                    + "THEN status ELSE :status END, attempts = :attempts, last_response = CASE WHEN :status = 'DELIVERED' AND status IN ('BOUNCED', "
+                    + "'COMPLAINED') THEN last_response ELSE :response END, updated_at = :at "
+                    + "WHERE message_id = :message AND spool_index = :index AND attempts < :attempts");
             for (var report : reports) {
                 update.bind("status", report.status().name()).bind("attempts", report.attempts())
                         .bind("response", report.response() == null ? null : truncate(report.response(), 2000))
@@ -118,16 +121,23 @@ public final class MessageIndex {
 
     /**
      * Records what came back after delivery (a bounce, a complaint): the recipient's status and last
-     * response, and the event, in one transaction. The attempts stay as delivery left them; a null
-     * status leaves the status too.
+     * response, and the event, in one transaction; answers the event's id. The attempts stay as
+     * delivery left them; a null status leaves the status too.
      */
-    public void recordFeedback(String messageId, int spoolIndex, RecipientStatus status, String response, EventLog.NewEvent event, Instant at) {
-        jdbi.useTransaction(h -> {
+    public String recordFeedback(String messageId, int spoolIndex, RecipientStatus status, String response, EventLog.NewEvent event, Instant at) {
+        return jdbi.inTransaction(h -> {
             h.createUpdate("UPDATE message_recipients SET status = COALESCE(:status, status), last_response = :response, updated_at = :at "
                             + "WHERE message_id = :message AND spool_index = :index")
                     .bindByType("status", status == null ? null : status.name(), String.class).bind("response", response == null ? null : truncate(response, 2000))
                     .bind("at", Rows.timestamp(at)).bind("message", messageId).bind("index", spoolIndex).execute();
-            events.appendAll(h, List.of(event));
+            // the event log keeps data as an immutable map: absent values are left out rather than null
+            var data = new java.util.LinkedHashMap<String, Object>();
+            event.data().forEach((name, value) -> {
+                if (value != null) {
+                    data.put(name, value);
+                }
+            });
+            return events.append(h, event.tenantId(), event.type(), event.subjectId(), data).id();
         });
     }
 

@@ -175,9 +175,9 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         data.put("source", "dsn");
         var event = new EventLog.NewEvent(who.tenantId(), "message.bounced", messageId, data);
         // a soft bounce after delivery (a delay warning) leaves the recipient's status as it is
-        index.recordFeedback(messageId, recipientIndex, hard ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
+        var eventId = index.recordFeedback(messageId, recipientIndex, hard ? RecipientStatus.BOUNCED : null, bounce.response(), event, clock.instant());
         if (aboutOurs) {
-            bounceSuppression.bounced(who.tenantId(), who.email(), messageId, hard, bounce.category());
+            bounceSuppression.bounced(who.tenantId(), who.email(), messageId, hard, bounce.category(), eventId);
         }
     }
 
@@ -196,10 +196,10 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         data.put("source_ip", complaint.sourceIp());
         // not-spam, auth-failure (RFC 6591) and virus reports are no complaint of the recipient's
         boolean complaintOfTheRecipient = complaint.feedbackType().equals("abuse") || complaint.feedbackType().equals("fraud");
-        index.recordFeedback(messageId, recipientIndex, complaintOfTheRecipient ? RecipientStatus.COMPLAINED : null,
+        var eventId = index.recordFeedback(messageId, recipientIndex, complaintOfTheRecipient ? RecipientStatus.COMPLAINED : null,
                 "feedback report: " + complaint.feedbackType(), new EventLog.NewEvent(who.tenantId(), "message.complained", messageId, data), clock.instant());
         if (complaintOfTheRecipient) {
-            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.COMPLAINT);
+            suppressions.add(Scope.AGENCY, who.tenantId(), null, who.email(), SuppressionReason.COMPLAINT, eventId);
         }
     }
 }

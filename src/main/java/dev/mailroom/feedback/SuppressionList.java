@@ -32,7 +32,7 @@ import org.jdbi.v3.core.Jdbi;
  * would let a complaint through again. Checks read a tenant's list from memory (see {@link #load}).
  */
 public final class SuppressionList {
-    private static final String COLUMNS = "id, tenant_id, domain_scope, email, reason, created_at";
+    private static final String COLUMNS = "id, tenant_id, domain_scope, email, reason, source_event_id, created_at";
     private static final String EVERY_DOMAIN = "";
     static final int CACHED_MAX = 200_000;
     static final Duration CACHE_LIFETIME = Duration.ofMinutes(1);
@@ -58,15 +58,22 @@ public final class SuppressionList {
 
     /** Suppresses an address; adding what is already there returns the existing entry. */
     public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason) {
-        return add(scope, tenantId, domainId, email, reason, handle -> {});
+        return add(scope, tenantId, domainId, email, reason, (String) null);
+    }
+
+    /** As {@link #add(Scope, String, String, String, SuppressionReason)}, naming the event that caused it. */
+    public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason, String sourceEventId) {
+        return addAnnounced(scope, tenantId, domainId, email, reason, handle -> sourceEventId);
     }
 
     /**
-     * As {@link #add(Scope, String, String, String, SuppressionReason)}; {@code whenCreated} runs in
-     * the transaction that writes a new entry (to announce it, so that the announcement exists
-     * exactly when the entry does), and never for an entry that was there already.
+     * As {@link #add(Scope, String, String, String, SuppressionReason)}; {@code announce} runs in
+     * the transaction that writes a new entry and answers the id of the event it wrote (so that the
+     * announcement exists exactly when the entry does, and the entry names it), and never runs for
+     * an entry that was there already.
      */
-    public Added add(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason, Consumer<Handle> whenCreated) {
+    public Added addAnnounced(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason,
+            java.util.function.Function<Handle, String> announce) {
         if (tenantId == null || !scope.coversTenant(tenantId)) {
             throw new NotFoundException("tenant", tenantId);
         }
@@ -83,13 +90,19 @@ public final class SuppressionList {
         if (existing.isPresent()) {
             return new Added(existing.get(), false);
         }
-        var entry = new Suppression(ids.next("sup"), tenantId, domainId, normalised, reason, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        var id = ids.next("sup");
+        var createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Suppression entry;
         try {
-            jdbi.useTransaction(h -> {
-                h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, :created)")
-                        .bind("id", entry.id()).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
-                        .bind("reason", reason.name()).bind("created", Rows.timestamp(entry.createdAt())).execute();
-                whenCreated.accept(h);
+            entry = jdbi.inTransaction(h -> {
+                h.createUpdate("INSERT INTO suppressions (" + COLUMNS + ") VALUES (:id, :tenant, :scope, :email, :reason, NULL, :created)")
+                        .bind("id", id).bind("tenant", tenantId).bind("scope", scopeColumn).bind("email", normalised)
+                        .bind("reason", reason.name()).bind("created", Rows.timestamp(createdAt)).execute();
+                var source = announce.apply(h);
+                if (source != null) {
+                    h.createUpdate("UPDATE suppressions SET source_event_id = :source WHERE id = :id").bind("source", source).bind("id", id).execute();
+                }
+                return new Suppression(id, tenantId, domainId, normalised, reason, source, createdAt);
             });
             lists.forget(tenantId);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
@@ -172,6 +185,6 @@ public final class SuppressionList {
     private static Suppression map(ResultSet rs) throws SQLException {
         var scope = rs.getString("domain_scope");
         return new Suppression(rs.getString("id"), rs.getString("tenant_id"), scope.isEmpty() ? null : scope, rs.getString("email"),
-                SuppressionReason.valueOf(rs.getString("reason")), Rows.instant(rs, "created_at"));
+                SuppressionReason.valueOf(rs.getString("reason")), rs.getString("source_event_id"), Rows.instant(rs, "created_at"));
     }
 }

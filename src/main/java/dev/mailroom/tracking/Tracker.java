@@ -142,8 +142,8 @@ public final class Tracker {
             return; // a whole-message token names no one
         }
         var tenant = hit.message().tenantId();
-        suppressions.add(Scope.tenant(tenant), tenant, hit.message().domainId(), hit.email(), SuppressionReason.UNSUBSCRIBE,
-                handle -> events.append(handle, tenant, "message.unsubscribed", hit.message().id(), data));
+        suppressions.addAnnounced(Scope.tenant(tenant), tenant, hit.message().domainId(), hit.email(), SuppressionReason.UNSUBSCRIBE,
+                handle -> events.append(handle, tenant, "message.unsubscribed", hit.message().id(), data).id());
     }
 
     private static Unsubscribe target(Hit hit) {

@@ -162,8 +162,9 @@ class DeliveryTest {
         assertThat(recipient(unknown).path("last_response").asText()).contains("User unknown");
         await("the unknown mailbox suppressed", Duration.ofSeconds(10),
                 () -> server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").size() == 1);
-        assertThat(server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").get(0).path("reason").asText())
-                .isEqualTo("hard_bounce");
+        var suppressed = server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").get(0);
+        assertThat(suppressed.path("reason").asText()).isEqualTo("hard_bounce");
+        assertThat(suppressed.path("source_event_id").asText()).as("names the bounce").isEqualTo(event(unknown, "message.bounced").path("id").asText());
 
         awaitStatus(nullMx, "bounced");
         var nullBounce = event(nullMx, "message.bounced").path("data");

@@ -139,6 +139,7 @@ class InboundMxTest {
         var suppressions = server.get("/v1/suppressions?email=gone@example.net", ADMIN_KEY).json().path("data");
         assertThat(suppressions).hasSize(1);
         assertThat(suppressions.get(0).path("reason").asText()).isEqualTo("hard_bounce");
+        assertThat(suppressions.get(0).path("source_event_id").asText()).isEqualTo(events(id, "message.bounced").get(0).path("id").asText());
 
         var again = server.post("/v1/messages", key, "{\"from\":\"news@tx.clienta.example\",\"to\":[\"gone@example.net\"],\"subject\":\"Hi\",\"text\":\"Hello\"}");
         assertThat(again.json().path("recipients").get(0).path("status").asText()).isEqualTo("suppressed");

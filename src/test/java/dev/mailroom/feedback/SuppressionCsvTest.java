@@ -26,8 +26,8 @@ class SuppressionCsvTest {
 
     @Test
     void writesWhatItCanReadBack() {
-        var csv = SuppressionCsv.write(List.of(new Suppression("sup_1", "tnt_a", null, "ann@example.net", SuppressionReason.HARD_BOUNCE,
-                Instant.parse("2026-11-24T10:00:00Z")), new Suppression("sup_2", "tnt_a", "dom_news", "bob@example.org", SuppressionReason.UNSUBSCRIBE,
+        var csv = SuppressionCsv.write(List.of(new Suppression("sup_1", "tnt_a", null, "ann@example.net", SuppressionReason.HARD_BOUNCE, null,
+                Instant.parse("2026-11-24T10:00:00Z")), new Suppression("sup_2", "tnt_a", "dom_news", "bob@example.org", SuppressionReason.UNSUBSCRIBE, "evt_1",
                 Instant.parse("2026-11-24T11:00:00Z"))));
         assertThat(csv).isEqualTo("email,domain_id,reason,created_at\r\nann@example.net,,hard_bounce,2026-11-24T10:00:00Z\r\n"
                 + "bob@example.org,dom_news,unsubscribe,2026-11-24T11:00:00Z\r\n");
