@@ -108,7 +108,7 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
     private static Optional<ReportParts> readable(byte[] message) {
         try {
             return Optional.of(ReportParts.parse(message));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.info("inbound mail cannot be read as a message; dropped: {}", e.getMessage());
             return Optional.empty();
         }

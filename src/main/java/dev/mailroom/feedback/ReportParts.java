@@ -27,6 +27,7 @@ import org.apache.james.mime4j.stream.MimeConfig;
 final class ReportParts {
     /** Parts kept at most, and bytes of a part read at most: a report is small, a hostile one is not. */
     private static final int MAX_PARTS = 50;
+    private static final int MAX_CONTENT_TYPES = 200;
     private final Message message;
     private final List<Entity> parts = new ArrayList<>();
 
@@ -36,6 +37,11 @@ final class ReportParts {
     }
 
     static ReportParts parse(byte[] bytes) {
+        // Mime4j builds the whole tree before MAX_PARTS applies and has no depth limit: a message of
+        // thousands of (nested) parts is refused before it is parsed
+        if (contentTypeFields(bytes) > MAX_CONTENT_TYPES) {
+            throw new IllegalArgumentException("the message has more than " + MAX_CONTENT_TYPES + " parts");
+        }
         var config = MimeConfig.custom().setMaxHeaderCount(500).setMaxLineLen(100_000).setMaxHeaderLen(100_000).build();
         var builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(config);
@@ -44,6 +50,23 @@ final class ReportParts {
         } catch (IOException e) {
             throw new UncheckedIOException("the report cannot be read as a message", e);
         }
+    }
+
+    /** Header lines naming a Content-Type: one per part, at most, whatever the nesting. */
+    private static int contentTypeFields(byte[] bytes) {
+        var marker = "\ncontent-type:".getBytes(StandardCharsets.US_ASCII);
+        int count = 0;
+        outer:
+        for (int i = 0; i + marker.length <= bytes.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                int b = bytes[i + j];
+                if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != marker[j]) {
+                    continue outer;
+                }
+            }
+            count++;
+        }
+        return count;
     }
 
     private void collect(Entity entity) {
