@@ -171,8 +171,8 @@ public final class Mailroom implements AutoCloseable {
         try {
             var jdbi = database.jdbi();
             spool = Spool.open(config.dataDir().resolve("spool"), clock);
-            // delivery (coming) takes these up; until then the count shows the spool was recovered
-            LOG.info("Spool: {} unfinished recipients", spool.pending().size());
+            // a few seeks, where counting every unfinished recipient would read the whole spool at each start
+            LOG.info("Spool: queued mail for {} tenants", spool.queuedTenants().size());
             var sealer = new SecretSealer(masterKey);
             MasterKeys.checkAgainstStore(sealer, jdbi);
             var ids = new Ids(clock);
