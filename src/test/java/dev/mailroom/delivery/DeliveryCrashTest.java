@@ -1,5 +1,6 @@
 package dev.mailroom.delivery;
 
+import dev.mailroom.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.app.MailroomProcess;
@@ -71,12 +72,12 @@ class DeliveryCrashTest {
             try (var sink = SmtpSink.start(dir, SINK, mxPort)) {
                 env.put("MAILROOM_DELIVERY_ENABLED", "true");
                 var running = MailroomProcess.start(log, env);
-                DeliveryTest.await("a third of the run delivered", Duration.ofSeconds(120), () -> files(sink) >= MESSAGES / 3);
+                Await.until("a third of the run delivered", Duration.ofSeconds(120), () -> files(sink) >= MESSAGES / 3);
                 running.kill9();
                 long atKill = files(sink);
 
                 try (var restarted = MailroomProcess.start(log, env)) {
-                    DeliveryTest.await("every recipient delivered", Duration.ofSeconds(180), () -> unique(sink) == MESSAGES);
+                    Await.until("every recipient delivered", Duration.ofSeconds(180), () -> unique(sink) == MESSAGES);
                     Thread.sleep(2000); // anything still coming would be a duplicate too
                     var transactions = sink.transactions();
                     var recipients = new HashSet<String>();

@@ -1,5 +1,6 @@
 package dev.mailroom.delivery;
 
+import dev.mailroom.Await;
 import static dev.mailroom.api.TestServer.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,19 +110,9 @@ class DeliveryTest {
                 .orElseThrow(() -> new AssertionError("no " + type + " for " + messageId + " in " + events(messageId)));
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     private void awaitStatus(String messageId, String status) throws InterruptedException {
         try {
-            await(messageId + " to be " + status, Duration.ofSeconds(30), () -> recipient(messageId).path("status").asText().equals(status));
+            Await.until(messageId + " to be " + status, Duration.ofSeconds(30), () -> recipient(messageId).path("status").asText().equals(status));
         } catch (AssertionError e) {
             var spool = server.mailroom().spool();
             var unrecorded = new ArrayList<String>();
@@ -160,7 +150,7 @@ class DeliveryTest {
         assertThat(bounce.path("response").asText()).contains("550 5.1.1");
         assertThat(bounce.path("mx_host").asText()).isEqualTo("mx.bad.clienta.example");
         assertThat(recipient(unknown).path("last_response").asText()).contains("User unknown");
-        await("the unknown mailbox suppressed", Duration.ofSeconds(10),
+        Await.until("the unknown mailbox suppressed", Duration.ofSeconds(10),
                 () -> server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").size() == 1);
         var suppressed = server.get("/v1/suppressions?email=nobody@bad.clienta.example", ADMIN_KEY).json().path("data").get(0);
         assertThat(suppressed.path("reason").asText()).isEqualTo("hard_bounce");
@@ -171,7 +161,7 @@ class DeliveryTest {
         assertThat(nullBounce.path("category").asText()).isEqualTo("bad_domain");
         assertThat(nullBounce.path("response").asText()).contains("null MX");
         assertThat(recipient(nullMx).path("attempts").asInt()).as("bounced at once").isEqualTo(1);
-        await("a null-MX recipient suppressed (bad_domain is about the recipient)", Duration.ofSeconds(10),
+        Await.until("a null-MX recipient suppressed (bad_domain is about the recipient)", Duration.ofSeconds(10),
                 () -> server.get("/v1/suppressions?email=x@nomx.clienta.example", ADMIN_KEY).json().path("data").size() == 1);
         var metrics = server.get("/metrics", null).body();
         assertThat(metrics).contains("mailroom_delivery_attempts_total{outcome=\"delivered\"} 1.0")
@@ -207,7 +197,7 @@ class DeliveryTest {
                 + "\"subject\":\"Hello\",\"text\":\"Hi\"}");
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         awaitStatus(fromA, "delivered");
-        await("both messages at the sink", Duration.ofSeconds(30), () -> uncheckedCount(sink) == 2);
+        Await.until("both messages at the sink", Duration.ofSeconds(30), () -> uncheckedCount(sink) == 2);
 
         var byRecipient = new HashMap<String, SmtpSink.Transaction>();
         for (var transaction : sink.transactions()) {
@@ -248,7 +238,7 @@ class DeliveryTest {
                     + "@inbox.clienta.example\"],\"subject\":\"Your password\",\"text\":\"Reset it\"}");
             assertThat(response.status()).as(response.body()).isEqualTo(202);
         }
-        await("tenant B's 10 messages at the sink", Duration.ofSeconds(60), () -> fromB(sink) == 10);
+        Await.until("tenant B's 10 messages at the sink", Duration.ofSeconds(60), () -> fromB(sink) == 10);
         double seconds = (System.nanoTime() - start) / 1e9;
         int fromA = uncheckedCount(sink) - 10;
         System.out.printf("fairness: tenant B's 10 messages arrived %.1f s after sending, while %d of tenant A's %d were delivered%n",
@@ -358,7 +348,7 @@ class DeliveryTest {
         for (int i = 0; i < 200; i++) {
             before.add(send("news@tx.clienta.example", "n" + i + "@busy.clienta.example"));
         }
-        await("200 deliveries", Duration.ofSeconds(60), () -> uncheckedCount(normal) == 200);
+        Await.until("200 deliveries", Duration.ofSeconds(60), () -> uncheckedCount(normal) == 200);
         double normalRate = ratePerSecond(before, "message.delivered");
 
         normal.close();

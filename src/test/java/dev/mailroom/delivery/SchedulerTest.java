@@ -1,5 +1,6 @@
 package dev.mailroom.delivery;
 
+import dev.mailroom.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.spool.QueuedRecipient;
@@ -56,7 +57,7 @@ class SchedulerTest {
                 perTenant.merge(recipient.tenantId(), 1, Integer::sum);
             }, () -> {});
             try {
-                DeliveryTest.await("both tenants served", Duration.ofSeconds(20), () -> perTenant.getOrDefault("tnt_small", 0) == 5
+                Await.until("both tenants served", Duration.ofSeconds(20), () -> perTenant.getOrDefault("tnt_small", 0) == 5
                         && perTenant.getOrDefault("tnt_big", 0) == 1000);
                 Thread.sleep(300);
                 assertThat(perTenant.get("tnt_big")).as("a window, however long the backlog").isEqualTo(1000);
@@ -79,11 +80,11 @@ class SchedulerTest {
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, 100, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
-                DeliveryTest.await("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
+                Await.until("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
                 // nothing is released: the bulk mail is stuck at a slow site
                 queue(spool, "tnt_a", 0, 10, 1);
                 scheduler.wake();
-                DeliveryTest.await("the transactional messages", Duration.ofSeconds(10), () -> taken.size() == 110);
+                Await.until("the transactional messages", Duration.ofSeconds(10), () -> taken.size() == 110);
                 assertThat(taken.subList(100, 110)).allSatisfy(recipient -> assertThat(recipient.priority()).isZero());
             } finally {
                 scheduler.close();
@@ -99,7 +100,7 @@ class SchedulerTest {
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), 100, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
-                DeliveryTest.await("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
+                Await.until("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
                 List<QueuedRecipient> first = List.copyOf(taken);
                 long start = System.nanoTime();
                 // settle them, as delivery would: completed in the spool, then released
@@ -107,7 +108,7 @@ class SchedulerTest {
                     spool.complete(recipient, dev.mailroom.spool.RecipientState.DELIVERED, 1, new byte[0]);
                     scheduler.release(recipient);
                 }
-                DeliveryTest.await("the second window", Duration.ofSeconds(10), () -> taken.size() == 200);
+                Await.until("the second window", Duration.ofSeconds(10), () -> taken.size() == 200);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertThat(taken.subList(100, 200)).doesNotContainAnyElementsOf(first);
                 assertThat(seconds).as("100 more at 100/s after the first burst: about a second").isGreaterThan(0.5);

@@ -1,5 +1,6 @@
 package dev.mailroom.feedback;
 
+import dev.mailroom.Await;
 import static dev.mailroom.api.TestServer.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,14 +124,14 @@ class PostfixBounceTest {
         assertThat(events(later, "message.delivered")).as("Postfix took it first").hasSize(1);
         // Postfix logs its delivery of the DSN only once Mailroom has answered 250 (after recording it)
         var dsnSent = "relay=" + INBOUND + "[" + INBOUND + "]:" + server.mailroom().inboundPort();
-        await("Postfix to log the DSN as sent", Duration.ofSeconds(10), () -> postfix.log().lines().anyMatch(l -> l.contains(dsnSent) && l.contains("status=sent (250")));
+        Await.until("Postfix to log the DSN as sent", Duration.ofSeconds(10), () -> postfix.log().lines().anyMatch(l -> l.contains(dsnSent) && l.contains("status=sent (250")));
         assertThat(postfix.log()).contains("to=<later@" + DOMAIN + ">, relay=disabled").contains("dsn=5.1.1, status=bounced");
 
         var laterSuppressed = suppressions("later@" + DOMAIN);
         assertThat(laterSuppressed).as("suppressed by the DSN").hasSize(1);
         assertThat(laterSuppressed.get(0).path("reason").asText()).isEqualTo("hard_bounce");
         // the refusal at RCPT, once its delivery report is recorded, suppresses too
-        await("the refused address suppressed", Duration.ofSeconds(10), () -> suppressions("nobody@" + DOMAIN).size() == 1);
+        Await.until("the refused address suppressed", Duration.ofSeconds(10), () -> suppressions("nobody@" + DOMAIN).size() == 1);
         assertThat(suppressions("nobody@" + DOMAIN).get(0).path("reason").asText()).isEqualTo("hard_bounce");
 
         // 3. the next send to either address comes back suppressed
@@ -177,19 +177,9 @@ class PostfixBounceTest {
 
     private void awaitStatus(String id, String status, Postfix log) throws Exception {
         try {
-            await(id + " to be " + status, Duration.ofSeconds(30), () -> recipient(id).path("status").asText().equals(status));
+            Await.until(id + " to be " + status, Duration.ofSeconds(30), () -> recipient(id).path("status").asText().equals(status));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + ": " + recipient(id) + (log == null ? "" : "\nPostfix's log:\n" + log.log()), e);
-        }
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mailroom.events.webhooks;
 
+import dev.mailroom.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.mailroom.store.TestDatabase#all")
 class WebhookDeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Duration TICK = Duration.ofMillis(20);
     private static final List<Duration> FAST_RETRIES = Collections.nCopies(4, Duration.ofMillis(100));
     @Parameter
@@ -96,16 +97,6 @@ class WebhookDeliveryTest {
         return webhooks.service().deliveries(Scope.AGENCY, webhook.id(), null, null, 500).data();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void failedAttemptsAreRetriedAndEachEventIsDeliveredOnceWithAValidSignature() throws Exception {
         open(Clock.systemUTC());
@@ -118,7 +109,7 @@ class WebhookDeliveryTest {
             sent.add(append(tenant, "tenant.paused", i).id());
         }
 
-        await("every event is delivered", () -> receiver.deliveredIds().size() == 5);
+        Await.until("every event is delivered", WAIT, () -> receiver.deliveredIds().size() == 5);
         Thread.sleep(300); // a retry or a second send would come within this
         assertThat(receiver.deliveredIds()).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(receiver.requests()).hasSize(15).allSatisfy(request -> {
@@ -156,9 +147,9 @@ class WebhookDeliveryTest {
         var aResumed = append(a, "tenant.resumed", 2);
         var bPaused = append(b, "tenant.paused", 3);
 
-        await("the agency endpoint has all three", () -> agency.deliveredIds().size() == 3);
-        await("B's endpoint has B's event", () -> allOfB.deliveredIds().size() == 1);
-        await("A's endpoint has A's pause", () -> pausesOfA.deliveredIds().size() == 1);
+        Await.until("the agency endpoint has all three", WAIT, () -> agency.deliveredIds().size() == 3);
+        Await.until("B's endpoint has B's event", WAIT, () -> allOfB.deliveredIds().size() == 1);
+        Await.until("A's endpoint has A's pause", WAIT, () -> pausesOfA.deliveredIds().size() == 1);
         Thread.sleep(200);
         assertThat(pausesOfA.deliveredIds()).containsExactly(aPaused.id());
         assertThat(allOfB.deliveredIds()).containsExactly(bPaused.id());
@@ -176,17 +167,17 @@ class WebhookDeliveryTest {
         var receiver = receiver().answer(attempt -> 500);
         var webhook = subscribe(receiver, tenant);
         append(tenant, "tenant.paused", 1);
-        await("the first attempt is recorded", () -> deliveries(webhook).size() == 1);
+        Await.until("the first attempt is recorded", WAIT, () -> deliveries(webhook).size() == 1);
         assertThat(webhooks.service().get(Scope.AGENCY, webhook.id()).failingSince()).isEqualTo(start);
 
         // just short of the limit: the first event's retry fails, and so does a new event's first attempt
         mutable.advance(Courier.DISABLE_AFTER.minusMinutes(1));
         var pending = append(tenant, "tenant.paused", 2);
-        await("two more attempts are recorded", () -> deliveries(webhook).size() == 3);
+        Await.until("two more attempts are recorded", WAIT, () -> deliveries(webhook).size() == 3);
         assertThat(webhooks.service().get(Scope.AGENCY, webhook.id()).status()).isEqualTo(Webhook.Status.ACTIVE);
 
         mutable.advance(Duration.ofMinutes(2));
-        await("the endpoint is disabled", () -> webhooks.service().get(Scope.AGENCY, webhook.id()).status() == Webhook.Status.DISABLED);
+        Await.until("the endpoint is disabled", WAIT, () -> webhooks.service().get(Scope.AGENCY, webhook.id()).status() == Webhook.Status.DISABLED);
         var alerts = fixture.events.list(new EventLog.Filter(tenant, "alert.raised", null, null), null, 10).data();
         assertThat(alerts).singleElement().satisfies(alert -> {
             assertThat(alert.subjectId()).isEqualTo(webhook.id());
@@ -203,7 +194,7 @@ class WebhookDeliveryTest {
         var enabled = webhooks.service().enable(Scope.AGENCY, webhook.id());
         assertThat(enabled.status()).isEqualTo(Webhook.Status.ACTIVE);
         assertThat(enabled.failingSince()).isNull();
-        await("the event still pending is delivered", () -> receiver.deliveredIds().contains(pending.id()));
+        Await.until("the event still pending is delivered", WAIT, () -> receiver.deliveredIds().contains(pending.id()));
         Thread.sleep(200);
         assertThat(receiver.deliveredIds()).containsExactly(pending.id());
         assertThat(whileDisabled.id()).isNotIn(receiver.requests().stream().map(WebhookReceiver.Request::id).toList());
@@ -218,7 +209,7 @@ class WebhookDeliveryTest {
         var receiver = receiver();
         var webhook = subscribe(receiver, tenant);
         var event = append(tenant, "domain.verified", 1);
-        await("the event is delivered", () -> deliveries(webhook).size() == 1);
+        Await.until("the event is delivered", WAIT, () -> deliveries(webhook).size() == 1);
         var first = deliveries(webhook).getFirst();
         assertThat(first.eventId()).isEqualTo(event.id());
         assertThat(first.eventType()).isEqualTo("domain.verified");
@@ -249,14 +240,14 @@ class WebhookDeliveryTest {
         for (int i = 0; i < 3; i++) {
             sent.add(append(tenant, "tenant.paused", i).id());
         }
-        await("the first events are delivered", () -> receiver.deliveredIds().size() == 3);
+        Await.until("the first events are delivered", WAIT, () -> receiver.deliveredIds().size() == 3);
         webhooks.close();
         for (int i = 3; i < 6; i++) {
             sent.add(append(tenant, "tenant.paused", i).id());
         }
         Thread.sleep(100);
         start(FAST_RETRIES);
-        await("the events written while stopped are delivered", () -> receiver.deliveredIds().size() >= 6);
+        Await.until("the events written while stopped are delivered", WAIT, () -> receiver.deliveredIds().size() >= 6);
         Thread.sleep(300);
         assertThat(receiver.deliveredIds()).containsExactlyInAnyOrderElementsOf(sent);
     }
@@ -272,7 +263,7 @@ class WebhookDeliveryTest {
         subscribe(receiver, tenant);
         mutable.advance(Duration.ofMinutes(1));
         var read = append(tenant, "tenant.paused", 1);
-        await("the first event is delivered", () -> receiver.deliveredIds().size() == 1);
+        Await.until("the first event is delivered", WAIT, () -> receiver.deliveredIds().size() == 1);
 
         // an event whose id was made 30 s ago, committing only now (a long transaction, a node whose clock is behind)
         var late = Clock.fixed(now.minusSeconds(30), java.time.ZoneOffset.UTC);
@@ -282,7 +273,7 @@ class WebhookDeliveryTest {
         assertThat(receiver.deliveredIds()).containsExactly(read.id());
 
         mutable.advance(LogReader.LATE_COMMIT_MARGIN.minusSeconds(20));
-        await("the late event is delivered", () -> receiver.deliveredIds().size() == 2);
+        Await.until("the late event is delivered", WAIT, () -> receiver.deliveredIds().size() == 2);
         assertThat(receiver.deliveredIds()).containsExactly(read.id(), lateEvent.id());
     }
 
@@ -296,7 +287,7 @@ class WebhookDeliveryTest {
         var closed = subscribe(gone, tenant);
         gone.close();
         append(tenant, "tenant.paused", 1);
-        await("both attempts are recorded", () -> deliveries(slow).size() == 1 && deliveries(closed).size() == 1);
+        Await.until("both attempts are recorded", WAIT, () -> deliveries(slow).size() == 1 && deliveries(closed).size() == 1);
         var late = deliveries(slow).getFirst();
         assertThat(late.statusCode()).isNull();
         assertThat(late.error()).isEqualTo("no answer within 300 ms");
@@ -315,7 +306,7 @@ class WebhookDeliveryTest {
         var created = webhooks.service().create(Scope.AGENCY, tenant, "https://hooks.clienta.example/in", List.of());
         answer.set(InetAddress.ofLiteral("10.0.0.7"));
         append(tenant, "tenant.paused", 1);
-        await("the attempt is recorded", () -> !deliveries(created.webhook()).isEmpty());
+        Await.until("the attempt is recorded", WAIT, () -> !deliveries(created.webhook()).isEmpty());
         assertThat(deliveries(created.webhook()).getFirst().error())
                 .isEqualTo("refused: hooks.clienta.example resolves to 10.0.0.7, which is not a public address (webhooks.allow_private is off)");
     }
