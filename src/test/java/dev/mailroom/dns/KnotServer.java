@@ -127,10 +127,17 @@ public final class KnotServer implements AutoCloseable {
         return -1;
     }
 
+    /** A port free for both UDP and TCP; another port when the UDP one is taken for TCP (tests run side by side). */
     private static int freePort() throws IOException {
-        try (var socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
-                var tcp = new java.net.ServerSocket(socket.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (var socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+                    var tcp = new java.net.ServerSocket(socket.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.net.BindException taken) {
+                if (attempt == 20) {
+                    throw taken;
+                }
+            }
         }
     }
 
