@@ -42,6 +42,7 @@ import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
+import dev.mailroom.reputation.Alerts;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.SmtpSubmissionHandler;
@@ -243,8 +244,10 @@ public final class Mailroom implements AutoCloseable {
                     (tenant, domain) -> domainRepository.find(Scope.tenant(tenant), domain).map(Domain::name),
                     suppressions, events, config.platformDomain(), clock);
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
+            var alerts = new Alerts(jdbi, events, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), clock, () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, clock,
+                    () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
