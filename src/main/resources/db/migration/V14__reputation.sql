@@ -31,12 +31,23 @@ CREATE TABLE reputation_actions (
 );
 CREATE INDEX reputation_actions_tenant ON reputation_actions (tenant_id, id);
 
--- Per-tenant reputation settings: threshold overrides (JSON) and the time from which its rates
--- count again (set when an operator resumes or un-throttles it, so old mail does not re-trigger).
+-- Per-tenant reputation settings: threshold overrides (JSON); the time from which its rates count
+-- again (set when an operator resumes it, so the mail that caused an action does not cause it
+-- again); the rate it was throttled to.
 CREATE TABLE reputation_settings (
-    tenant_id   VARCHAR(40) PRIMARY KEY REFERENCES tenants (id),
-    thresholds  VARCHAR(4000),
-    counts_from TIMESTAMP WITH TIME ZONE
+    tenant_id      VARCHAR(40) PRIMARY KEY REFERENCES tenants (id),
+    thresholds     VARCHAR(4000),
+    counts_from    TIMESTAMP WITH TIME ZONE,
+    throttled_rate VARCHAR(20)
+);
+
+-- The onboarding life cycle with dates: one row per state a tenant entered.
+CREATE TABLE tenant_lifecycle (
+    tenant_id  VARCHAR(40) NOT NULL REFERENCES tenants (id),
+    state      VARCHAR(20) NOT NULL,
+    entered_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    note       VARCHAR(1000),
+    PRIMARY KEY (tenant_id, entered_at, state)
 );
 
 -- Events about the agency's own things (a pool's rates, a listed IP) belong to no tenant:

@@ -8,6 +8,7 @@ import dev.mailroom.delivery.EgressPolicy;
 import dev.mailroom.delivery.LocalConnectionLimiter;
 import dev.mailroom.delivery.LocalRateLimiter;
 import dev.mailroom.delivery.RateLimiter;
+import dev.mailroom.delivery.TenantControls;
 import dev.mailroom.delivery.RedisConnectionLimiter;
 import dev.mailroom.delivery.RedisRateLimiter;
 import dev.mailroom.delivery.RetrySchedule;
@@ -16,7 +17,6 @@ import dev.mailroom.smtp.ClientSettings;
 import redis.clients.jedis.JedisPooled;
 import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
-import dev.mailroom.delivery.Pool;
 import dev.mailroom.delivery.Pool;
 import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.tenancy.NotFoundException;
@@ -43,6 +43,8 @@ import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.ReputationSettings;
+import dev.mailroom.reputation.TenantGate;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.SmtpSubmissionHandler;
@@ -226,9 +228,13 @@ public final class Mailroom implements AutoCloseable {
             }
             var bounceSuppression = new BounceSuppression(suppressions,
                     new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock), events);
+            var reputationSettings = new ReputationSettings(jdbi);
+            var gate = new TenantGate(tenantRepository, reputationSettings, clock);
+            tenants.onChange(gate::forget);
             if (config.delivery().enabled()) {
                 redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, bounceSuppression, clock);
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, gate, metrics, bounceSuppression,
+                        clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
@@ -350,8 +356,8 @@ public final class Mailroom implements AutoCloseable {
 
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
-            PoolAssignments pools, JedisPooled redis, io.micrometer.core.instrument.MeterRegistry metrics, BounceSuppression bounceSuppression,
-            Clock clock) {
+            PoolAssignments pools, JedisPooled redis, TenantControls controls, io.micrometer.core.instrument.MeterRegistry metrics,
+            BounceSuppression bounceSuppression, Clock clock) {
         var options = config.delivery();
         RateLimiter rates = redis == null ? new LocalRateLimiter(clock) : new RedisRateLimiter(redis);
         ConnectionLimiter connections = redis == null ? new LocalConnectionLimiter() : new RedisConnectionLimiter(redis);
@@ -361,7 +367,7 @@ public final class Mailroom implements AutoCloseable {
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
         var egress = egressPolicy(config, pools, random);
         try {
-            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random, metrics,
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, controls, clock, random, metrics,
                     bounceSuppression::delivered);
             LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
                     options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");

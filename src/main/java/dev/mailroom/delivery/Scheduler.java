@@ -28,6 +28,7 @@ final class Scheduler implements AutoCloseable {
     private final Spool spool;
     private final RateLimiter rates;
     private final Rate tenantRate;
+    private final TenantControls controls;
     private final int window;
     /** Places beyond the window for priority 0 (transactional) only. */
     private final int reserve;
@@ -51,11 +52,15 @@ final class Scheduler implements AutoCloseable {
         volatile boolean rateLimited;
     }
 
-    /** @param tenantRate each tenant's messages across all sites (null: no limit) */
-    Scheduler(Spool spool, RateLimiter rates, Rate tenantRate, int window, Clock clock) {
+    /**
+     * @param tenantRate each tenant's messages across all sites (null: no limit)
+     * @param controls holds paused tenants' mail and slows throttled tenants
+     */
+    Scheduler(Spool spool, RateLimiter rates, Rate tenantRate, TenantControls controls, int window, Clock clock) {
         this.spool = spool;
         this.rates = rates;
         this.tenantRate = tenantRate;
+        this.controls = controls;
         this.window = window;
         this.reserve = Math.max(1, window / 4);
         this.clock = clock;
@@ -140,6 +145,9 @@ final class Scheduler implements AutoCloseable {
         long now = clock.millis();
         long next = now + MAX_SLEEP_MILLIS;
         for (var tenantId : spool.queuedTenants()) {
+            if (controls.holds(tenantId)) {
+                continue; // paused: its queue waits untouched; a resume wakes the scheduler
+            }
             var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
             boolean released = tenant.released.getAndSet(false);
             if (!woken && !released && !tenant.rateLimited && tenant.nextDue > now) {
@@ -158,23 +166,24 @@ final class Scheduler implements AutoCloseable {
             } else {
                 continue; // refilled once it has drained well: each look walks past what is held
             }
-            if (tenantRate != null) {
+            var rate = controls.rate(tenantId, tenantRate);
+            if (rate != null) {
                 room = Math.min(room, RATE_LIMITED_READ); // most of a long read would wait for tokens anyway
             }
-            next = Math.min(next, take(tenantId, tenant, now, room, maxPriority));
+            next = Math.min(next, take(tenantId, tenant, now, room, maxPriority, rate));
         }
         return next;
     }
 
     /** Takes a tenant's due recipients into delivery; returns when the tenant has more due. */
-    private long take(String tenantId, Tenant tenant, long now, int room, int maxPriority) {
+    private long take(String tenantId, Tenant tenant, long now, int room, int maxPriority, Rate rate) {
         var due = spool.due(tenantId, now, room, maxPriority, (id, index) -> tenant.held.contains(key(id, index)));
         // a full read may have left more that is due now
         tenant.nextDue = due.recipients().size() == room ? now : due.nextDueMillis();
         tenant.rateLimited = false;
         for (var recipient : due.recipients()) {
-            if (tenantRate != null) {
-                var wait = rates.tryTake("tenant:" + tenantId, tenantRate);
+            if (rate != null) {
+                var wait = rates.tryTake("tenant:" + tenantId, rate);
                 if (!wait.isZero()) {
                     tenant.nextDue = now + Math.max(1, wait.toMillis());
                     tenant.rateLimited = true;

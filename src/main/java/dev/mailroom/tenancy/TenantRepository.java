@@ -65,6 +65,25 @@ public final class TenantRepository {
         });
     }
 
+    /**
+     * Changes a tenant's status and reason and records the event announcing it, all or nothing,
+     * only if the status is still the one {@code tenant} was read with. Returns whether it was stored.
+     */
+    public boolean changeStatus(Tenant tenant, Tenant changed, String eventType, Map<String, Object> eventData) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE tenants SET status = :to, status_reason = :reason, updated_at = :updated "
+                            + "WHERE id = :id AND status = :from")
+                    .bind("id", tenant.id()).bind("from", tenant.status().name()).bind("to", changed.status().name())
+                    .bind("reason", changed.statusReason()).bind("updated", Rows.timestamp(changed.updatedAt()))
+                    .execute();
+            if (updated == 0) {
+                return false;
+            }
+            events.append(h, tenant.id(), eventType, tenant.id(), eventData);
+            return true;
+        });
+    }
+
     private static Update bind(Update update, Tenant tenant) {
         return update
                 .bind("id", tenant.id())

@@ -14,6 +14,8 @@ public final class TenantService {
     static final int METADATA_KEY_MAX = 40;
     static final int METADATA_VALUE_MAX = 500;
     static final int REASON_MAX = 1000;
+    private static final Map<TenantStatus, String> STATUS_EVENTS = Map.of(TenantStatus.ACTIVE, "tenant.resumed",
+            TenantStatus.THROTTLED, "tenant.throttled", TenantStatus.PAUSED, "tenant.paused");
     private final TenantRepository tenants;
     private final Ids ids;
     private final Clock clock;
@@ -54,6 +56,7 @@ public final class TenantService {
         return updated;
     }
 
+    /** Stops the tenant's mail by hand: new sends are refused with the reason, queued mail is held. */
     public Tenant pause(Scope scope, String id, String reason) {
         var tenant = get(scope, id);
         if (reason == null || reason.isBlank()) {
@@ -63,13 +66,40 @@ public final class TenantService {
             throw new ValidationException("reason", "is longer than " + REASON_MAX + " characters");
         }
         requireNotOffboarded(tenant);
-        return changeStatus(tenant, TenantStatus.PAUSED, reason.strip());
+        return changeStatus(tenant, TenantStatus.PAUSED, reason.strip(), Map.of("automatic", false));
     }
 
+    /** Lets a paused or throttled tenant's mail flow again; an active tenant stays as it is. */
     public Tenant resume(Scope scope, String id) {
         var tenant = get(scope, id);
         requireNotOffboarded(tenant);
-        return changeStatus(tenant, TenantStatus.ACTIVE, null);
+        if (tenant.status() == TenantStatus.ACTIVE) {
+            return tenant;
+        }
+        return changeStatus(tenant, TenantStatus.ACTIVE, null, Map.of("from", tenant.status().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * A status change the reputation engine decided ({@code THROTTLED} or {@code PAUSED}), with the
+     * reason in words and the figures behind it, announced as {@code tenant.throttled} or
+     * {@code tenant.paused}. Answers empty when the tenant is no longer in {@code from} (an operator
+     * changed it meanwhile), so that the engine never overrides a person.
+     */
+    public java.util.Optional<Tenant> changeAutomatically(String id, TenantStatus from, TenantStatus to, String reason, Map<String, Object> details) {
+        if (to != TenantStatus.THROTTLED && to != TenantStatus.PAUSED) {
+            throw new IllegalArgumentException("the reputation engine throttles or pauses, it does not set " + to);
+        }
+        var tenant = get(Scope.AGENCY, id);
+        if (tenant.status() != from) {
+            return java.util.Optional.empty();
+        }
+        var data = new java.util.LinkedHashMap<String, Object>(details);
+        data.put("automatic", true);
+        try {
+            return java.util.Optional.of(changeStatus(tenant, to, reason, data));
+        } catch (ConflictException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
@@ -100,9 +130,17 @@ public final class TenantService {
         return tenants.find(scope, id).orElseThrow(() -> new NotFoundException("tenant", id));
     }
 
-    private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason) {
+    /** Changes the status only if no one changed it since it was read, and announces it in the same transaction. */
+    private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason, Map<String, Object> details) {
         var updated = tenant.withStatus(status, reason, now());
-        tenants.update(updated);
+        var data = new java.util.LinkedHashMap<String, Object>();
+        if (reason != null) {
+            data.put("reason", reason);
+        }
+        data.putAll(details);
+        if (!tenants.changeStatus(tenant, updated, STATUS_EVENTS.get(status), data)) {
+            throw new ConflictException(null, "tenant " + tenant.id() + " changed status at the same time; read it and try again");
+        }
         changeListeners.forEach(Runnable::run);
         return updated;
     }

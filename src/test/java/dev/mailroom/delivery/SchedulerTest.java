@@ -51,7 +51,7 @@ class SchedulerTest {
             queue(spool, "tnt_small", 0, 5, 1);
             var dispatched = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
             var perTenant = new ConcurrentHashMap<String, Integer>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, 1000, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 1000, Clock.systemUTC());
             scheduler.start(recipient -> {
                 dispatched.add(recipient.messageId() + "/" + recipient.index());
                 perTenant.merge(recipient.tenantId(), 1, Integer::sum);
@@ -77,7 +77,7 @@ class SchedulerTest {
         try (var spool = Spool.open(dir)) {
             queue(spool, "tnt_a", 2, 300, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, 100, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 100, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
                 Await.until("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
@@ -97,7 +97,7 @@ class SchedulerTest {
         try (var spool = Spool.open(dir)) {
             queue(spool, "tnt_a", 2, 400, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), 100, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), TenantControls.NONE, 100, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
                 Await.until("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
@@ -112,6 +112,71 @@ class SchedulerTest {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertThat(taken.subList(100, 200)).doesNotContainAnyElementsOf(first);
                 assertThat(seconds).as("100 more at 100/s after the first burst: about a second").isGreaterThan(0.5);
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
+    @Test
+    void aHeldTenantsMailWaitsWhileOthersFlowAndGoesOnceReleased() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            queue(spool, "tnt_paused", 2, 50, 1);
+            queue(spool, "tnt_other", 2, 50, 1);
+            var held = new java.util.concurrent.atomic.AtomicBoolean(true);
+            var controls = new TenantControls() {
+                @Override
+                public boolean holds(String tenantId) {
+                    return held.get() && tenantId.equals("tnt_paused");
+                }
+
+                @Override
+                public Rate rate(String tenantId, Rate configured) {
+                    return configured;
+                }
+            };
+            var taken = new CopyOnWriteArrayList<QueuedRecipient>();
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, controls, 100, Clock.systemUTC());
+            scheduler.start(taken::add, () -> {});
+            try {
+                Await.until("the other tenant's mail", Duration.ofSeconds(10), () -> taken.size() == 50);
+                Thread.sleep(300);
+                assertThat(taken).extracting(QueuedRecipient::tenantId).containsOnly("tnt_other").hasSize(50);
+                held.set(false);
+                scheduler.wake();
+                Await.until("the released tenant's mail", Duration.ofSeconds(10), () -> taken.size() == 100);
+                assertThat(taken.subList(50, 100)).extracting(QueuedRecipient::tenantId).containsOnly("tnt_paused");
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
+    @Test
+    void aThrottledTenantGetsTheRateItsControlsGiveIt() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            queue(spool, "tnt_slow", 2, 400, 1);
+            queue(spool, "tnt_fast", 2, 400, 1);
+            var controls = new TenantControls() {
+                @Override
+                public boolean holds(String tenantId) {
+                    return false;
+                }
+
+                @Override
+                public Rate rate(String tenantId, Rate configured) {
+                    return tenantId.equals("tnt_slow") ? configured.halved(1) : configured;
+                }
+            };
+            var taken = new ConcurrentHashMap<String, List<QueuedRecipient>>();
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(200, Duration.ofSeconds(1)), controls, 1000,
+                    Clock.systemUTC());
+            scheduler.start(recipient -> taken.computeIfAbsent(recipient.tenantId(), t -> new CopyOnWriteArrayList<>()).add(recipient), () -> {});
+            try {
+                Await.until("the fast tenant's 400", Duration.ofSeconds(10), () -> taken.getOrDefault("tnt_fast", List.of()).size() == 400);
+                int slow = taken.getOrDefault("tnt_slow", List.of()).size();
+                // 200 at once and 200/s for the fast tenant; 100 at once and 100/s for the throttled one
+                assertThat(slow).as("the throttled tenant, while the other took 400").isBetween(150, 260);
             } finally {
                 scheduler.close();
             }

@@ -69,6 +69,26 @@ class TenantRepositoryTest {
     }
 
     @Test
+    void statusChangesAreAnnouncedAndTheEngineNeverOverridesAPerson() {
+        var tenant = fixture.tenants.create("A", Map.of());
+        var throttled = fixture.tenants.changeAutomatically(tenant.id(), TenantStatus.ACTIVE, TenantStatus.THROTTLED, "complaint rate 0.3% > 0.2%",
+                Map.of("complaint_rate", 0.003)).orElseThrow();
+        assertThat(throttled.status()).isEqualTo(TenantStatus.THROTTLED);
+        // an operator resumed it meanwhile: the engine's pause, decided on the throttled tenant, is dropped
+        fixture.tenants.resume(Scope.AGENCY, tenant.id());
+        assertThat(fixture.tenants.changeAutomatically(tenant.id(), TenantStatus.THROTTLED, TenantStatus.PAUSED, "x", Map.of())).isEmpty();
+        assertThat(fixture.tenants.resume(Scope.AGENCY, tenant.id()).status()).as("resuming an active tenant changes nothing").isEqualTo(TenantStatus.ACTIVE);
+        fixture.tenants.pause(Scope.AGENCY, tenant.id(), "client asked");
+
+        var events = fixture.events.list(new dev.mailroom.events.EventLog.Filter(tenant.id(), null, null, null), null, 10).data();
+        assertThat(events).extracting(dev.mailroom.events.Event::type).containsExactly("tenant.throttled", "tenant.resumed", "tenant.paused");
+        assertThat(events.get(0).data()).containsEntry("reason", "complaint rate 0.3% > 0.2%").containsEntry("automatic", true)
+                .containsEntry("complaint_rate", 0.003);
+        assertThat(events.get(1).data()).containsEntry("from", "throttled");
+        assertThat(events.get(2).data()).containsEntry("reason", "client asked").containsEntry("automatic", false);
+    }
+
+    @Test
     void invalidInputChangesNothing() {
         var tenant = fixture.tenants.create("A", Map.of());
         assertThatThrownBy(() -> fixture.tenants.update(Scope.AGENCY, tenant.id(), new TenantService.Changes("x".repeat(201), null, null, null)))
