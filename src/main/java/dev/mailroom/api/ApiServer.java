@@ -8,6 +8,7 @@ import dev.mailroom.events.EventLog;
 import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
+import dev.mailroom.reputation.Warmup;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
@@ -50,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Clock clock, BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Warmup warmup, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -90,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);
+        new WarmupRoutes(services.domains(), services.warmup(), json).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));

@@ -42,6 +42,7 @@ import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
+import dev.mailroom.reputation.Warmup;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.SmtpSubmissionHandler;
@@ -225,9 +226,11 @@ public final class Mailroom implements AutoCloseable {
             }
             var bounceSuppression = new BounceSuppression(suppressions,
                     new SoftBounces(jdbi, config.softBounces().limit(), config.softBounces().window(), clock), events);
+            var warmup = new Warmup(jdbi, config.warmup(), clock);
             if (config.delivery().enabled()) {
                 redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, bounceSuppression, clock);
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, metrics, bounceSuppression, warmup,
+                        clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
             }
@@ -244,7 +247,7 @@ public final class Mailroom implements AutoCloseable {
                     suppressions, events, config.platformDomain(), clock);
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), clock, () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), warmup, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -348,7 +351,7 @@ public final class Mailroom implements AutoCloseable {
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
             PoolAssignments pools, JedisPooled redis, io.micrometer.core.instrument.MeterRegistry metrics, BounceSuppression bounceSuppression,
-            Clock clock) {
+            Warmup warmup, Clock clock) {
         var options = config.delivery();
         RateLimiter rates = redis == null ? new LocalRateLimiter(clock) : new RedisRateLimiter(redis);
         ConnectionLimiter connections = redis == null ? new LocalConnectionLimiter() : new RedisConnectionLimiter(redis);
@@ -358,7 +361,7 @@ public final class Mailroom implements AutoCloseable {
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
         var egress = egressPolicy(config, pools, random);
         try {
-            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, clock, random, metrics,
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, warmup, clock, random, metrics,
                     bounceSuppression::delivered);
             LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
                     options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");
