@@ -5,6 +5,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mailroom.delivery.Rate;
 import dev.mailroom.delivery.Shaping;
 import dev.mailroom.dns.DomainNames;
+import dev.mailroom.reputation.Warmup;
+import dev.mailroom.reputation.WarmupSchedule;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -105,7 +107,10 @@ public final class ConfigLoader {
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
             new Key("suppression.soft_bounce_limit", "5", text -> integer(text, 0, 1000)),
             new Key("suppression.soft_bounce_window", "30d", ConfigLoader::duration),
-            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
+            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
+            new Key("warmup.marketing", "1-3:5000,4-7:25000,8-14:50%,15-30:100%", WarmupSchedule::parse),
+            new Key("warmup.transactional", "1:1000,2:2000,3:5000,4:10000,5:20000,6:40000,7:80000", WarmupSchedule::parse),
+            new Key("warmup.target_daily_volume", "100000", text -> integer(text, 1, Integer.MAX_VALUE)));
 
     private ConfigLoader() {}
 
@@ -170,7 +175,9 @@ public final class ConfigLoader {
                 (Boolean) values.get("webhooks.allow_private"),
                 new MailroomConfig.SoftBounces((Integer) values.get("suppression.soft_bounce_limit"),
                         (Duration) values.get("suppression.soft_bounce_window")),
-                (Integer) values.get("reputation.min_volume"));
+                (Integer) values.get("reputation.min_volume"),
+                new Warmup.Settings((WarmupSchedule) values.get("warmup.marketing"), (WarmupSchedule) values.get("warmup.transactional"),
+                        (Integer) values.get("warmup.target_daily_volume")));
     }
 
     /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */

@@ -45,6 +45,7 @@ import dev.mailroom.message.Verp;
 import dev.mailroom.reputation.Alerts;
 import dev.mailroom.reputation.ReputationSettings;
 import dev.mailroom.reputation.TenantGate;
+import dev.mailroom.reputation.Warmup;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.SmtpSubmissionHandler;
@@ -231,9 +232,10 @@ public final class Mailroom implements AutoCloseable {
             var reputationSettings = new ReputationSettings(jdbi);
             var gate = new TenantGate(tenantRepository, reputationSettings, clock);
             tenants.onChange(gate::forget);
+            var warmup = new Warmup(jdbi, config.warmup(), clock);
             if (config.delivery().enabled()) {
                 redis = config.redisUrl().isEmpty() ? null : new JedisPooled(java.net.URI.create(config.redisUrl()));
-                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, gate, metrics, bounceSuppression,
+                delivery = startDelivery(config, spool, messageIndex, verp, resolver, poolAssignments, redis, gate, warmup, metrics, bounceSuppression,
                         clock);
             } else {
                 LOG.info("Delivery is off (delivery.enabled=false): accepted mail stays in the spool");
@@ -252,7 +254,7 @@ public final class Mailroom implements AutoCloseable {
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var alerts = new Alerts(jdbi, events, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, clock,
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, clock,
                     () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
@@ -356,7 +358,7 @@ public final class Mailroom implements AutoCloseable {
 
     /** Delivery with its limits in Redis when redis.url is set (shared by every node), else in this process. */
     private static Delivery startDelivery(MailroomConfig config, Spool spool, MessageIndex index, Verp verp, DnsLookup dns,
-            PoolAssignments pools, JedisPooled redis, TenantControls controls, io.micrometer.core.instrument.MeterRegistry metrics,
+            PoolAssignments pools, JedisPooled redis, TenantControls controls, Warmup warmup, io.micrometer.core.instrument.MeterRegistry metrics,
             BounceSuppression bounceSuppression, Clock clock) {
         var options = config.delivery();
         RateLimiter rates = redis == null ? new LocalRateLimiter(clock) : new RedisRateLimiter(redis);
@@ -367,7 +369,7 @@ public final class Mailroom implements AutoCloseable {
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
         var egress = egressPolicy(config, pools, random);
         try {
-            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, controls, clock, random, metrics,
+            var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, controls, warmup, clock, random, metrics,
                     bounceSuppression::delivered);
             LOG.info("Delivery: to MX hosts on port {}{}, limits {}", options.mxPort(),
                     options.smarthost() == null ? "" : " (all through the smarthost " + options.smarthost() + ")", config.redisUrl().isEmpty() ? "in-process" : "in Redis");

@@ -62,10 +62,12 @@ public final class Delivery implements AutoCloseable {
      * Starts delivery: first the reports a crash left unwritten are recorded, then the scheduler
      * takes up every recipient the spool holds.
      *
+     * @param caps daily caps (warm-up) the scheduler holds recipients to
      * @param onReported hears every report once it is in the database (bounces suppress addresses)
      */
     public static Delivery start(Settings settings, Spool spool, MessageIndex index, Verp verp, DnsLookup dns, EgressPolicy egress,
-            RateLimiter rates, ConnectionLimiter connections, TenantControls controls, Clock clock, RandomGenerator random, MeterRegistry metrics,
+            RateLimiter rates, ConnectionLimiter connections, TenantControls controls, DailyCaps caps, Clock clock, RandomGenerator random,
+            MeterRegistry metrics,
             Consumer<List<DeliveryReport>> onReported) throws InterruptedException {
         // the spool forgets a report only once whoever listens has it: a crash in between replays it
         var reports = new BatchedWriter<DeliveryReport>("delivery reports", index::report, DeliveryReport::id, written -> {
@@ -81,7 +83,7 @@ public final class Delivery implements AutoCloseable {
             }
         }
         var stopping = new AtomicBoolean();
-        var scheduler = new Scheduler(spool, rates, settings.shaping().tenantRate(), controls, settings.tenantWindow(), clock);
+        var scheduler = new Scheduler(spool, rates, settings.shaping().tenantRate(), controls, settings.tenantWindow(), caps, clock);
         var recorder = new DeliveryRecorder(spool, reports, settings.retries(), clock, scheduler::release, metrics);
         Gauge.builder("mailroom.delivery.held", scheduler, Scheduler::held)
                 .description("Recipients taken from the spool's queue into delivery (each tenant holds at most its window)").register(metrics);

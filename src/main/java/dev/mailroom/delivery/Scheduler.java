@@ -4,6 +4,9 @@ import dev.mailroom.spool.QueuedRecipient;
 import dev.mailroom.spool.Spool;
 import dev.mailroom.spool.SpooledMessage;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ final class Scheduler implements AutoCloseable {
     private final int window;
     /** Places beyond the window for priority 0 (transactional) only. */
     private final int reserve;
+    private final DailyCaps caps;
     private final Clock clock;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -55,14 +59,16 @@ final class Scheduler implements AutoCloseable {
     /**
      * @param tenantRate each tenant's messages across all sites (null: no limit)
      * @param controls holds paused tenants' mail and slows throttled tenants
+     * @param caps daily caps (warm-up): a recipient over one waits in the queue, uncounted, until it allows more
      */
-    Scheduler(Spool spool, RateLimiter rates, Rate tenantRate, TenantControls controls, int window, Clock clock) {
+    Scheduler(Spool spool, RateLimiter rates, Rate tenantRate, TenantControls controls, int window, DailyCaps caps, Clock clock) {
         this.spool = spool;
         this.rates = rates;
         this.tenantRate = tenantRate;
         this.controls = controls;
         this.window = window;
         this.reserve = Math.max(1, window / 4);
+        this.caps = caps;
         this.clock = clock;
         this.thread = Thread.ofPlatform().daemon().name("delivery-scheduler").unstarted(this::run);
     }
@@ -181,6 +187,7 @@ final class Scheduler implements AutoCloseable {
         // a full read may have left more that is due now
         tenant.nextDue = due.recipients().size() == room ? now : due.nextDueMillis();
         tenant.rateLimited = false;
+        var postponed = new HashMap<Long, List<QueuedRecipient>>();
         for (var recipient : due.recipients()) {
             if (rate != null) {
                 var wait = rates.tryTake("tenant:" + tenantId, rate);
@@ -191,17 +198,24 @@ final class Scheduler implements AutoCloseable {
                 }
             }
             var key = key(recipient.messageId(), recipient.index());
-            tenant.held.add(key); // before dispatch: delivery may settle it, and release it, at once
             try {
+                var capped = caps.admit(recipient, now);
+                if (capped.isPresent()) {
+                    postponed.computeIfAbsent(capped.getAsLong(), at -> new ArrayList<>()).add(recipient);
+                    continue;
+                }
+                tenant.held.add(key); // before dispatch: delivery may settle it, and release it, at once
                 dispatch.accept(recipient);
             } catch (RuntimeException e) {
-                // the pool lookup needs the database: this recipient waits in the queue for the next look
+                // the caps and the pool lookup need the database: this recipient waits in the queue for the next look
                 tenant.held.remove(key);
                 tenant.nextDue = now + MAX_SLEEP_MILLIS;
                 LOG.warn("cannot route recipients of {} now; trying again shortly", tenantId, e);
                 break;
             }
         }
+        // one synced write per look, however many a cap held back
+        postponed.forEach((at, recipients) -> spool.postpone(recipients, at));
         return tenant.nextDue;
     }
 

@@ -389,6 +389,29 @@ public final class Spool implements AutoCloseable {
         return deferred[0];
     }
 
+    /**
+     * Moves recipients later in the queue, to {@code dueMillis}, in one synced write: no attempt is
+     * counted and no report is written (a daily cap held them back, they did not fail). A recipient
+     * cancelled meanwhile only leaves the queue. Returns how many were moved.
+     */
+    public int postpone(List<QueuedRecipient> recipients, long dueMillis) {
+        var moved = new int[1];
+        committer.commit(batch -> stage(batch, () -> {
+            moved[0] = 0;
+            for (var recipient : recipients) {
+                batch.delete(queue, recipient.queueKey());
+                // read on the committer thread, as cancelQueued writes: a cancellation is never undone
+                var current = db.get(states, recipientKey(recipient.messageId(), recipient.index()));
+                if (current != null && !stateOf(current).finished()) {
+                    batch.put(queue, QueuedRecipient.queueKey(recipient.tenantId(), recipient.priority(), dueMillis, recipient.messageId(),
+                            recipient.index()), new byte[0]);
+                    moved[0]++;
+                }
+            }
+        }), 96L * recipients.size());
+        return moved[0];
+    }
+
     /** Forgets reports now recorded elsewhere. Not synced: a report lost in a crash is only recorded again. */
     public void reported(List<ReportKey> reports) {
         deleteUnsynced(unreported, reports.stream().map(report -> reportKey(report.messageId(), report.index(), report.attempt())).toList());

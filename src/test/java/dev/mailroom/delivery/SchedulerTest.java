@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The scheduler over a real spool: bounded windows per tenant, priorities, releases and tenant rates. */
 class SchedulerTest {
     private static final byte[] BODY = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final DailyCaps NO_CAPS = (recipient, now) -> java.util.OptionalLong.empty();
     @TempDir
     Path dir;
 
@@ -51,7 +52,7 @@ class SchedulerTest {
             queue(spool, "tnt_small", 0, 5, 1);
             var dispatched = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
             var perTenant = new ConcurrentHashMap<String, Integer>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 1000, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 1000, NO_CAPS, Clock.systemUTC());
             scheduler.start(recipient -> {
                 dispatched.add(recipient.messageId() + "/" + recipient.index());
                 perTenant.merge(recipient.tenantId(), 1, Integer::sum);
@@ -77,7 +78,7 @@ class SchedulerTest {
         try (var spool = Spool.open(dir)) {
             queue(spool, "tnt_a", 2, 300, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 100, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 100, NO_CAPS, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
                 Await.until("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
@@ -97,7 +98,7 @@ class SchedulerTest {
         try (var spool = Spool.open(dir)) {
             queue(spool, "tnt_a", 2, 400, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), TenantControls.NONE, 100, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), TenantControls.NONE, 100, NO_CAPS, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
                 Await.until("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
@@ -136,7 +137,7 @@ class SchedulerTest {
                 }
             };
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, controls, 100, Clock.systemUTC());
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, controls, 100, NO_CAPS, Clock.systemUTC());
             scheduler.start(taken::add, () -> {});
             try {
                 Await.until("the other tenant's mail", Duration.ofSeconds(10), () -> taken.size() == 50);
@@ -169,7 +170,7 @@ class SchedulerTest {
                 }
             };
             var taken = new ConcurrentHashMap<String, List<QueuedRecipient>>();
-            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(200, Duration.ofSeconds(1)), controls, 1000,
+            var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(200, Duration.ofSeconds(1)), controls, 1000, NO_CAPS,
                     Clock.systemUTC());
             scheduler.start(recipient -> taken.computeIfAbsent(recipient.tenantId(), t -> new CopyOnWriteArrayList<>()).add(recipient), () -> {});
             try {

@@ -94,6 +94,36 @@ class SpoolQueueTest {
     }
 
     @Test
+    void aPostponementMovesRecipientsWithoutAnAttemptOrReportAndSurvivesAReopen() throws Exception {
+        try (var spool = Spool.open(dir)) {
+            spool.append(message("msg_1", "tnt_a", 2, null, "a@example.net", "b@example.net", "c@example.net"));
+            spool.markRecorded(List.of("msg_1"));
+            var due = due(spool, "tnt_a").recipients();
+            spool.cancelQueued("msg_1"); // cancels all three; then c is postponed as a stale read would
+            spool.append(message("msg_2", "tnt_a", 2, null, "d@example.net", "e@example.net"));
+            spool.markRecorded(List.of("msg_2"));
+            var later = due(spool, "tnt_a").recipients();
+            assertThat(spool.postpone(List.of(due.get(2), later.get(0), later.get(1)), NOW + 86_400_000)).as("the cancelled one is not moved").isEqualTo(2);
+            assertThat(spool.states("msg_1")).containsOnly(RecipientState.CANCELLED);
+            assertThat(due(spool, "tnt_a").recipients()).isEmpty();
+        }
+        try (var spool = Spool.open(dir)) {
+            assertThat(due(spool, "tnt_a").recipients()).isEmpty();
+            var moved = spool.due("tnt_a", NOW + 86_400_000, 100, SpooledMessage.LOWEST_PRIORITY, (id, index) -> false);
+            assertThat(names(moved)).containsExactly("msg_2/0", "msg_2/1");
+            assertThat(moved.recipients()).allSatisfy(r -> {
+                assertThat(r.failedAttempts()).as("no attempt counted").isZero();
+                assertThat(r.dueMillis()).isEqualTo(NOW + 86_400_000);
+                assertThat(r.priority()).isEqualTo(2);
+            });
+            assertThat(spool.states("msg_2")).containsOnly(RecipientState.QUEUED);
+            var reports = new ArrayList<byte[]>();
+            spool.unreported(reports::add);
+            assertThat(reports).as("no report").isEmpty();
+        }
+    }
+
+    @Test
     void completedAndDeferredRecipientsMoveWithTheirReports() throws Exception {
         try (var spool = Spool.open(dir)) {
             spool.append(message("msg_1", "tnt_a", 0, null, "a@example.net", "b@example.net"));
