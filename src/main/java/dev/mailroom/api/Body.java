@@ -255,6 +255,18 @@ final class Body {
         return value.intValue();
     }
 
+    Double optionalNumber(String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            error(field, "must be a number");
+            return null;
+        }
+        return value.doubleValue();
+    }
+
     /**
      * A count a client may set or clear: absent gives null (unchanged), JSON null gives -1
      * (back to the default), a whole number of 0 or more gives itself.

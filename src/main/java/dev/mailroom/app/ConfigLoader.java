@@ -6,6 +6,8 @@ import dev.mailroom.delivery.Rate;
 import dev.mailroom.delivery.Shaping;
 import dev.mailroom.dns.DomainNames;
 import dev.mailroom.reputation.Warmup;
+import dev.mailroom.reputation.Thresholds;
+import dev.mailroom.reputation.Tiers;
 import dev.mailroom.reputation.WarmupSchedule;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -110,7 +112,23 @@ public final class ConfigLoader {
             new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
             new Key("warmup.marketing", "1-3:5000,4-7:25000,8-14:50%,15-30:100%", WarmupSchedule::parse),
             new Key("warmup.transactional", "1:1000,2:2000,3:5000,4:10000,5:20000,6:40000,7:80000", WarmupSchedule::parse),
-            new Key("warmup.target_daily_volume", "100000", text -> integer(text, 1, Integer.MAX_VALUE)));
+            new Key("warmup.target_daily_volume", "100000", text -> integer(text, 1, Integer.MAX_VALUE)),
+            new Key("reputation.interval", "1m", ConfigLoader::duration),
+            new Key("reputation.bounce_rate.warning", "2%", ConfigLoader::fraction),
+            new Key("reputation.bounce_rate.critical", "5%", ConfigLoader::fraction),
+            new Key("reputation.complaint_rate.warning", "0.1%", ConfigLoader::fraction),
+            new Key("reputation.complaint_rate.critical", "0.2%", ConfigLoader::fraction),
+            new Key("reputation.delivery_rate.warning", "95%", ConfigLoader::fraction),
+            new Key("reputation.delivery_rate.critical", "90%", ConfigLoader::fraction),
+            new Key("reputation.pause.hard_bounce_rate", "10%", ConfigLoader::fraction),
+            new Key("reputation.pause.complaint_rate", "0.5%", ConfigLoader::fraction),
+            new Key("reputation.observation_period", "30d", ConfigLoader::duration),
+            new Key("reputation.tiers.apply", "false", ConfigLoader::bool),
+            new Key("reputation.tiers.premium.max_complaint_rate", "0.05%", ConfigLoader::fraction),
+            new Key("reputation.tiers.premium.min_monthly_volume", "100000", text -> integer(text, 0, Integer.MAX_VALUE)),
+            new Key("reputation.tiers.premium.clean_for", "30d", ConfigLoader::duration),
+            new Key("reputation.tiers.standard.max_complaint_rate", "0.1%", ConfigLoader::fraction),
+            new Key("reputation.tiers.standard.min_monthly_volume", "10000", text -> integer(text, 0, Integer.MAX_VALUE)));
 
     private ConfigLoader() {}
 
@@ -142,6 +160,7 @@ public final class ConfigLoader {
             problems.add("smtp.submission.tls.cert and smtp.submission.tls.key: set both (a certificate and its key) or neither");
         }
         var delivery = deliveryKeys(values, problems);
+        var reputation = reputationKeys(values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -177,7 +196,44 @@ public final class ConfigLoader {
                         (Duration) values.get("suppression.soft_bounce_window")),
                 (Integer) values.get("reputation.min_volume"),
                 new Warmup.Settings((WarmupSchedule) values.get("warmup.marketing"), (WarmupSchedule) values.get("warmup.transactional"),
-                        (Integer) values.get("warmup.target_daily_volume")));
+                        (Integer) values.get("warmup.target_daily_volume")),
+                reputation);
+    }
+
+    /** The reputation.* keys; thresholds that contradict each other (a warning past its critical) are a problem. */
+    private static MailroomConfig.Reputation reputationKeys(Map<String, Object> values, List<String> problems) {
+        var overrides = new LinkedHashMap<String, Double>();
+        for (var name : Thresholds.DEFAULTS.asMap().keySet()) {
+            if (!(values.get("reputation." + name) instanceof Double value)) {
+                return null; // a bad value: reported already
+            }
+            overrides.put(name, value);
+        }
+        Thresholds thresholds;
+        try {
+            thresholds = Thresholds.DEFAULTS.with(overrides);
+        } catch (dev.mailroom.tenancy.ValidationException e) {
+            e.errors().forEach(error -> problems.add("reputation." + error.field() + ": " + error.message()));
+            return null;
+        }
+        var criteria = new Tiers.Criteria((Double) values.get("reputation.tiers.premium.max_complaint_rate"),
+                (Integer) values.get("reputation.tiers.premium.min_monthly_volume"), (Duration) values.get("reputation.tiers.premium.clean_for"),
+                (Double) values.get("reputation.tiers.standard.max_complaint_rate"), (Integer) values.get("reputation.tiers.standard.min_monthly_volume"));
+        return new MailroomConfig.Reputation(thresholds, (Duration) values.get("reputation.interval"),
+                (Duration) values.get("reputation.observation_period"), (Boolean) values.get("reputation.tiers.apply"), criteria);
+    }
+
+    /** A rate as a fraction: {@code 2%} or {@code 0.02}. */
+    private static Double fraction(String text) {
+        try {
+            double value = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1).strip()) / 100 : Double.parseDouble(text);
+            if (!(value > 0 && value <= 1)) {
+                throw new IllegalArgumentException("expected a rate above 0 and at most 100%, such as 2% or 0.02, got '" + text + "'");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a rate such as 2% or 0.02, got '" + text + "'");
+        }
     }
 
     /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */

@@ -37,7 +37,12 @@ public record MailroomConfig(
         boolean webhooksAllowPrivate,
         SoftBounces softBounces,
         int reputationMinVolume,
-        dev.mailroom.reputation.Warmup.Settings warmup) {
+        dev.mailroom.reputation.Warmup.Settings warmup,
+        Reputation reputation) {
+
+    /** The reputation.* keys beside min_volume: thresholds, how often the engine looks, onboarding and tiers. */
+    public record Reputation(dev.mailroom.reputation.Thresholds thresholds, Duration interval, Duration observationPeriod, boolean applyTiers,
+            dev.mailroom.reputation.Tiers.Criteria tiers) {}
 
     /** suppression.soft_bounce_*: this many soft bounces of an address within the window suppress it (0: never). */
     public record SoftBounces(int limit, Duration window) {}

@@ -8,6 +8,7 @@ import dev.mailroom.tenancy.NotFoundException;
 import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.Tenant;
 import dev.mailroom.tenancy.TenantService;
+import java.util.Map;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -50,14 +51,24 @@ public final class PoolAssignments {
             var tenant = tenants.get(Scope.AGENCY, sender.tenantId());
             var domain = domainRepository.find(Scope.tenant(sender.tenantId()), sender.domainId())
                     .orElseThrow(() -> new NotFoundException("domain", sender.domainId()));
-            return pools.get(domain.pool() != null ? domain.pool() : tenant.pool());
+            var tenantPool = pools.get(tenant.pool());
+            // an isolated tenant's mail all leaves from isolation, whatever pools its domains have
+            if (domain.pool() == null || tenantPool.tier() == PoolTier.ISOLATION) {
+                return tenantPool;
+            }
+            return pools.get(domain.pool());
         });
     }
 
     /** Moves a tenant to a pool (recording {@code tenant.pool_changed}); an unknown pool is not found. */
     public Tenant assignTenant(Scope scope, String tenantId, String poolId) {
+        return assignTenant(scope, tenantId, poolId, Map.of());
+    }
+
+    /** As {@link #assignTenant(Scope, String, String)}, saying why in the event ({@code reason}, {@code automatic}). */
+    public Tenant assignTenant(Scope scope, String tenantId, String poolId, Map<String, Object> why) {
         pools.get(poolId);
-        return tenants.changePool(scope, tenantId, poolId);
+        return tenants.changePool(scope, tenantId, poolId, why);
     }
 
     /** Gives a domain a pool of its own, or with null lets it follow its tenant's again. */

@@ -26,6 +26,10 @@ public record Tenant(
         return new Tenant(id, name, newStatus, reason, lifecycle, pool, metadata, hourlyCap, dailyCap, createdAt, now);
     }
 
+    Tenant withLifecycle(Lifecycle newLifecycle, Instant now) {
+        return new Tenant(id, name, status, statusReason, newLifecycle, pool, metadata, hourlyCap, dailyCap, createdAt, now);
+    }
+
     Tenant withPool(String newPool, Instant now) {
         return new Tenant(id, name, status, statusReason, lifecycle, newPool, metadata, hourlyCap, dailyCap, createdAt, now);
     }

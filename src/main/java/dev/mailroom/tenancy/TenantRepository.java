@@ -27,10 +27,44 @@ public final class TenantRepository {
     }
 
     public void insert(Tenant tenant) {
-        jdbi.useHandle(h -> bind(h.createUpdate("INSERT INTO tenants (" + COLUMNS + ") VALUES "
-                + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :hourly, :daily, :created, :updated)"), tenant)
-                .bind("pool", tenant.pool())
-                .execute());
+        jdbi.useTransaction(h -> {
+            bind(h.createUpdate("INSERT INTO tenants (" + COLUMNS + ") VALUES "
+                    + "(:id, :name, :status, :reason, :lifecycle, :pool, :metadata, :hourly, :daily, :created, :updated)"), tenant)
+                    .bind("pool", tenant.pool())
+                    .execute();
+            insertStep(h, tenant.id(), new LifecycleStep(tenant.lifecycle(), tenant.createdAt(), null));
+        });
+    }
+
+    /**
+     * Moves a tenant on in its life cycle, writing the step with its date, only if it is still
+     * where {@code tenant} was read; returns whether it was stored.
+     */
+    public boolean changeLifecycle(Tenant tenant, LifecycleStep step) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE tenants SET lifecycle = :to, updated_at = :at WHERE id = :id AND lifecycle = :from")
+                    .bind("id", tenant.id()).bind("from", tenant.lifecycle().name()).bind("to", step.state().name())
+                    .bind("at", Rows.timestamp(step.enteredAt())).execute();
+            if (updated == 0) {
+                return false;
+            }
+            insertStep(h, tenant.id(), step);
+            return true;
+        });
+    }
+
+    /** The states a tenant went through, with their dates, oldest first. */
+    public java.util.List<LifecycleStep> lifecycle(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT state, entered_at, note FROM tenant_lifecycle WHERE tenant_id = :id ORDER BY entered_at, state")
+                .bind("id", tenantId)
+                .map((rs, ctx) -> new LifecycleStep(Lifecycle.valueOf(rs.getString("state")), Rows.instant(rs, "entered_at"), rs.getString("note")))
+                .list());
+    }
+
+    private static void insertStep(Handle h, String tenantId, LifecycleStep step) {
+        h.createUpdate("INSERT INTO tenant_lifecycle (tenant_id, state, entered_at, note) VALUES (:id, :state, :at, :note)")
+                .bind("id", tenantId).bind("state", step.state().name()).bind("at", Rows.timestamp(step.enteredAt()))
+                .bind("note", step.note()).execute();
     }
 
     /**
@@ -49,7 +83,7 @@ public final class TenantRepository {
      * only if the tenant is still in the pool the move started from: of two moves at once, one wins,
      * so the events' {@code from} and {@code to} always chain. Returns whether it was stored.
      */
-    public boolean changePool(Tenant tenant, Tenant moved) {
+    public boolean changePool(Tenant tenant, Tenant moved, Map<String, Object> why) {
         return jdbi.inTransaction(h -> {
             int updated = h.createUpdate("UPDATE tenants SET pool_id = :to, updated_at = :updated WHERE id = :id AND pool_id = :from")
                     .bind("id", tenant.id())
@@ -60,7 +94,10 @@ public final class TenantRepository {
             if (updated == 0) {
                 return false;
             }
-            events.append(h, tenant.id(), "tenant.pool_changed", tenant.id(), Map.of("from", tenant.pool(), "to", moved.pool()));
+            var data = new java.util.LinkedHashMap<String, Object>(why);
+            data.put("from", tenant.pool());
+            data.put("to", moved.pool());
+            events.append(h, tenant.id(), "tenant.pool_changed", tenant.id(), data);
             return true;
         });
     }

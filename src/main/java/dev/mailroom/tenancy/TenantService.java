@@ -103,22 +103,46 @@ public final class TenantService {
     }
 
     /**
-     * Moves a tenant's mail to another IP pool, recording {@code tenant.pool_changed}. The caller
+     * Moves a tenant's mail to another IP pool, recording {@code tenant.pool_changed} with
+     * {@code why} (a reason, whether the reputation engine moved it). The caller
      * checks that the pool exists (the database's foreign key holds it too); moving a tenant to the
      * pool it is in changes nothing and records nothing.
      */
-    public Tenant changePool(Scope scope, String id, String poolId) {
+    public Tenant changePool(Scope scope, String id, String poolId, Map<String, Object> why) {
         var tenant = get(scope, id);
         requireNotOffboarded(tenant);
         if (tenant.pool().equals(poolId)) {
             return tenant;
         }
         var moved = tenant.withPool(poolId, now());
-        if (!tenants.changePool(tenant, moved)) {
+        if (!tenants.changePool(tenant, moved, why)) {
             throw new ConflictException(null, "tenant " + id + " was moved to another pool at the same time; read it and try again");
         }
         changeListeners.forEach(Runnable::run);
         return moved;
+    }
+
+    /**
+     * Moves a tenant from {@code from} to the next state of its life cycle, with the date and why.
+     * Answers empty when it is no longer in {@code from} (moved meanwhile).
+     */
+    public java.util.Optional<Tenant> advanceLifecycle(String id, Lifecycle from, Lifecycle to, String note) {
+        var tenant = get(Scope.AGENCY, id);
+        if (tenant.lifecycle() != from) {
+            return java.util.Optional.empty();
+        }
+        var at = now();
+        if (!tenants.changeLifecycle(tenant, new LifecycleStep(to, at, note))) {
+            return java.util.Optional.empty();
+        }
+        changeListeners.forEach(Runnable::run);
+        return java.util.Optional.of(tenant.withLifecycle(to, at));
+    }
+
+    /** The states the tenant went through, with their dates. */
+    public java.util.List<LifecycleStep> lifecycle(Scope scope, String id) {
+        get(scope, id);
+        return tenants.lifecycle(id);
     }
 
     /** Runs {@code listener} after every change to a tenant (caches of tenant state listen). */

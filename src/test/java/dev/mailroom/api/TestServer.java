@@ -27,15 +27,22 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> env;
     private MailroomConfig config;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private final Clock clock;
     private Mailroom mailroom;
 
-    private TestServer(Map<String, String> env) {
+    private TestServer(Map<String, String> env, Clock clock) {
         this.env = env;
+        this.clock = clock;
         this.config = ConfigLoader.load(null, env);
     }
 
     /** Starts on {@code dataDir} with the database given (null: the embedded H2 file in dataDir). */
     public static TestServer start(Path dataDir, TestDatabase.Instance database, Map<String, String> extraEnv) {
+        return start(dataDir, database, extraEnv, Clock.systemUTC());
+    }
+
+    /** As above, on a clock the test may move (schedules, windows, days). */
+    public static TestServer start(Path dataDir, TestDatabase.Instance database, Map<String, String> extraEnv, Clock clock) {
         var env = new HashMap<String, String>();
         env.put("MAILROOM_DATA_DIR", dataDir.toString());
         env.put("MAILROOM_HTTP_LISTEN", "127.0.0.1:0");
@@ -53,7 +60,7 @@ public final class TestServer implements AutoCloseable {
         env.put("MAILROOM_DELIVERY_ENABLED", "false");
         env.putAll(extraEnv);
         env.values().removeIf(String::isEmpty);
-        var server = new TestServer(env);
+        var server = new TestServer(env, clock);
         server.restart();
         return server;
     }
@@ -67,7 +74,7 @@ public final class TestServer implements AutoCloseable {
         if (mailroom != null) {
             mailroom.close();
         }
-        mailroom = Mailroom.start(config, Clock.systemUTC(), new PrintStream(console, true, StandardCharsets.UTF_8));
+        mailroom = Mailroom.start(config, clock, new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
     /** Restarts with some configuration variables changed (e.g. delivery turned on after a backlog was accepted). */

@@ -35,13 +35,19 @@ public final class SendingFixture implements AutoCloseable {
 
     /** @param knotPort 0 for a free port; 53 when packaged DKIM verifiers must reach the same DNS */
     public static SendingFixture start(Path dir, TestDatabase.Instance database, int knotPort, Map<String, String> env) throws Exception {
+        return start(dir, database, knotPort, env, java.time.Clock.systemUTC());
+    }
+
+    /** As above, the server on a clock the test may move. */
+    public static SendingFixture start(Path dir, TestDatabase.Instance database, int knotPort, Map<String, String> env, java.time.Clock clock)
+            throws Exception {
         var knot = KnotServer.start(Files.createDirectories(dir.resolve("knot")), ZONE, List.of(), knotPort);
         try {
             var all = new HashMap<>(env);
             all.put("MAILROOM_DNS_SERVERS", "127.0.0.1:" + knot.address().getPort());
             all.put("MAILROOM_DNS_TIMEOUT", "2s");
             all.putIfAbsent("MAILROOM_SMTP_SUBMISSION_LISTEN", "127.0.0.1:0");
-            return new SendingFixture(knot, TestServer.start(Files.createDirectories(dir.resolve("data")), database, all));
+            return new SendingFixture(knot, TestServer.start(Files.createDirectories(dir.resolve("data")), database, all, clock));
         } catch (RuntimeException e) {
             knot.close();
             throw e;
