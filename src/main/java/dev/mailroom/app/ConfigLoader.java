@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mailroom.delivery.Rate;
 import dev.mailroom.delivery.Shaping;
 import dev.mailroom.dns.DomainNames;
+import dev.mailroom.message.EmailAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -105,7 +106,8 @@ public final class ConfigLoader {
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
             new Key("suppression.soft_bounce_limit", "5", text -> integer(text, 0, 1000)),
             new Key("suppression.soft_bounce_window", "30d", ConfigLoader::duration),
-            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
+            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
+            new Key("identities.from", "", ConfigLoader::optionalAddress));
 
     private ConfigLoader() {}
 
@@ -170,7 +172,8 @@ public final class ConfigLoader {
                 (Boolean) values.get("webhooks.allow_private"),
                 new MailroomConfig.SoftBounces((Integer) values.get("suppression.soft_bounce_limit"),
                         (Duration) values.get("suppression.soft_bounce_window")),
-                (Integer) values.get("reputation.min_volume"));
+                (Integer) values.get("reputation.min_volume"),
+                (EmailAddress) values.get("identities.from"));
     }
 
     /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */
@@ -301,6 +304,17 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
         }
         return value;
+    }
+
+    private static EmailAddress optionalAddress(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        var address = EmailAddress.parse(text);
+        if (address.displayName() != null) {
+            throw new IllegalArgumentException("expected the address alone, e.g. verify@mail.agency.example");
+        }
+        return address;
     }
 
     private static Path optionalPath(String text) {
