@@ -114,14 +114,13 @@ public final class IdentityService {
                 .map(IdentityRepository.Confirmable::identity);
     }
 
-    /** Confirms the identity a working link names (again: no change) and answers it as it is now. */
+    /** Confirms the identity a working link names (again: no change) and answers it as it is now (empty: deleted meanwhile). */
     public Optional<Identity> confirm(String token) {
-        return confirmable(token).map(identity -> {
+        return confirmable(token).flatMap(identity -> {
             if (identity.status() == IdentityStatus.PENDING) {
                 identities.markVerified(identity, now());
             }
-            return identities.find(Scope.tenant(identity.tenantId()), identity.id()).orElseThrow(() -> new NotFoundException("identity",
-                    identity.id()));
+            return identities.find(Scope.tenant(identity.tenantId()), identity.id());
         });
     }
 
