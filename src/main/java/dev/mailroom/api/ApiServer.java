@@ -19,10 +19,12 @@ import dev.mailroom.tenancy.ConflictException;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.FieldError;
+import dev.mailroom.tenancy.IdentityService;
 import dev.mailroom.tenancy.NotFoundException;
 import dev.mailroom.tenancy.SmtpCredentialService;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
+import dev.mailroom.tenancy.UnavailableException;
 import dev.mailroom.tenancy.ValidationException;
 import dev.mailroom.tracking.Tracker;
 import io.javalin.Javalin;
@@ -52,7 +54,8 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, Clock clock, BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, IdentityService identities, Clock clock,
+            BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -94,9 +97,13 @@ public final class ApiServer implements AutoCloseable {
         new WebhookRoutes(services.webhooks(), json).register(table);
         new AlertRoutes(services.alerts()).register(table);
         new WarmupRoutes(services.domains(), services.warmup(), json).register(table);
+        var identities = new IdentityRoutes(services.identities(), json);
+        identities.register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
-        new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));
+        var pages = new RouteTable(config.routes);
+        new TrackingRoutes(services.tracker()).register(pages);
+        identities.registerPages(pages);
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
         config.routes.exception(ValidationException.class, (e, ctx) -> problem(ctx,
@@ -108,6 +115,10 @@ public final class ApiServer implements AutoCloseable {
                 : Problem.of(422, "invalid-input", "Invalid input", e.getMessage())
                         .withErrors(List.of(new FieldError(e.field(), e.getMessage())))));
         config.routes.exception(SubmissionRefused.class, (e, ctx) -> refused(ctx, e, services.clock()));
+        config.routes.exception(UnavailableException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "60");
+            problem(ctx, Problem.of(503, "unavailable", "Service unavailable", e.getMessage()));
+        });
         config.routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, Problem.of(404, "not-found", "Not found", e.getMessage())));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromStatus(e.getStatus(),
                 e.getStatus() == 413 ? "the request body is larger than " + settings.maxRequestBytes() + " bytes (http.max_request_bytes)" : e.getMessage())));
@@ -160,6 +171,7 @@ public final class ApiServer implements AutoCloseable {
         var problem = switch (e.kind()) {
             case SENDER_NOT_ALLOWED -> Problem.of(422, "sender-not-allowed", "Sender not allowed", e.getMessage()).withErrors(errors);
             case DOMAIN_NOT_VERIFIED -> Problem.of(422, "domain-not-verified", "Domain not verified", e.getMessage()).withErrors(errors);
+            case IDENTITY_NOT_CONFIRMED -> Problem.of(422, "identity-not-confirmed", "Identity not confirmed", e.getMessage()).withErrors(errors);
             case MALFORMED -> Problem.of(422, "invalid-input", "Invalid input", e.getMessage()).withErrors(errors);
             case TENANT_NOT_SENDING -> Problem.of(403, "tenant-not-sending", "Tenant not sending", e.getMessage());
             case TOO_LARGE -> Problem.of(413, "message-too-large", "Message too large", e.getMessage());

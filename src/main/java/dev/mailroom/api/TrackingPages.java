@@ -1,10 +1,12 @@
 package dev.mailroom.api;
 
+import dev.mailroom.tenancy.Identity;
+import dev.mailroom.tenancy.IdentityStatus;
 import dev.mailroom.tracking.Unsubscribe;
 
 /**
- * The pages people see on tracking hosts: unsubscribe confirmation and result, and a link that is
- * not valid. Plain server-rendered HTML with no scripts, so they work in any browser and a link
+ * The pages people see on tracking hosts: unsubscribe confirmation and result, sender identity
+ * confirmation and result, and a link that is not valid. Plain server-rendered HTML with no scripts, so they work in any browser and a link
  * scanner that fetches them can do nothing with them.
  */
 final class TrackingPages {
@@ -27,6 +29,20 @@ final class TrackingPages {
 
     static String confirmationMissing() {
         return page("Unsubscribe", "<p>Please unsubscribe with the button on the page this link opens.</p>");
+    }
+
+    /** The form posts to the page's own URL, token and all; a GET (a mail scanner's) confirms nothing. */
+    static String confirmIdentity(Identity identity) {
+        if (identity.status() == IdentityStatus.VERIFIED) {
+            return identityConfirmed(identity);
+        }
+        return page("Confirm sender address", "<p>Allow mail to be sent as <strong>" + escape(identity.email()) + "</strong>?</p>\n"
+                + "<p>Confirm only if you asked for this, or someone you work with did.</p>\n<form method=\"post\">"
+                + "<button type=\"submit\">Confirm</button></form>");
+    }
+
+    static String identityConfirmed(Identity identity) {
+        return page("Address confirmed", "<p><strong>" + escape(identity.email()) + "</strong> is confirmed as a sender address.</p>");
     }
 
     static String invalid() {

@@ -81,7 +81,8 @@ final class TrackingRoutes {
         return new Visit(ctx.host(), ctx.userAgent(), ctx.ip());
     }
 
-    private static void page(Context ctx, int status, String html) {
+    /** A page for a person: never cached, and nothing on it may load, run or post elsewhere. */
+    static void page(Context ctx, int status, String html) {
         ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
                 .header("Content-Security-Policy", PAGE_POLICY).result(html);
     }

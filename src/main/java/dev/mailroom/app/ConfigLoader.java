@@ -9,6 +9,7 @@ import dev.mailroom.reputation.Warmup;
 import dev.mailroom.reputation.Thresholds;
 import dev.mailroom.reputation.Tiers;
 import dev.mailroom.reputation.WarmupSchedule;
+import dev.mailroom.message.EmailAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -128,7 +129,8 @@ public final class ConfigLoader {
             new Key("reputation.tiers.premium.min_monthly_volume", "100000", text -> integer(text, 0, Integer.MAX_VALUE)),
             new Key("reputation.tiers.premium.clean_for", "30d", ConfigLoader::duration),
             new Key("reputation.tiers.standard.max_complaint_rate", "0.1%", ConfigLoader::fraction),
-            new Key("reputation.tiers.standard.min_monthly_volume", "10000", text -> integer(text, 0, Integer.MAX_VALUE)));
+            new Key("reputation.tiers.standard.min_monthly_volume", "10000", text -> integer(text, 0, Integer.MAX_VALUE)),
+            new Key("identities.from", "", ConfigLoader::optionalAddress));
 
     private ConfigLoader() {}
 
@@ -197,7 +199,8 @@ public final class ConfigLoader {
                 (Integer) values.get("reputation.min_volume"),
                 new Warmup.Settings((WarmupSchedule) values.get("warmup.marketing"), (WarmupSchedule) values.get("warmup.transactional"),
                         (Integer) values.get("warmup.target_daily_volume")),
-                reputation);
+                reputation,
+                (EmailAddress) values.get("identities.from"));
     }
 
     /** The reputation.* keys; thresholds that contradict each other (a warning past its critical) are a problem. */
@@ -364,6 +367,17 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
         }
         return value;
+    }
+
+    private static EmailAddress optionalAddress(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        var address = EmailAddress.parse(text);
+        if (address.displayName() != null) {
+            throw new IllegalArgumentException("expected the address alone, e.g. verify@mail.agency.example");
+        }
+        return address;
     }
 
     private static Path optionalPath(String text) {

@@ -12,6 +12,7 @@ import dev.mailroom.delivery.TenantControls;
 import dev.mailroom.delivery.RedisConnectionLimiter;
 import dev.mailroom.delivery.RedisRateLimiter;
 import dev.mailroom.delivery.RetrySchedule;
+import dev.mailroom.dns.DmarcDiscovery;
 import dev.mailroom.dns.DnsLookup;
 import dev.mailroom.smtp.ClientSettings;
 import redis.clients.jedis.JedisPooled;
@@ -48,6 +49,7 @@ import dev.mailroom.reputation.TenantGate;
 import dev.mailroom.reputation.Warmup;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
+import dev.mailroom.submission.IdentityConfirmations;
 import dev.mailroom.submission.SmtpSubmissionHandler;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.smtp.SmtpServer;
@@ -65,6 +67,8 @@ import dev.mailroom.tenancy.PlatformZones;
 import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.IdentityRepository;
+import dev.mailroom.tenancy.IdentityService;
 import dev.mailroom.tenancy.SmtpCredentialRepository;
 import dev.mailroom.tenancy.SmtpCredentialService;
 import dev.mailroom.tenancy.TenantRepository;
@@ -213,6 +217,7 @@ public final class Mailroom implements AutoCloseable {
             var suppressions = new SuppressionList(jdbi, ids, clock,
                     (tenant, domain) -> !domainRepository.idsOwnedBy(tenant, java.util.List.of(domain)).isEmpty());
             var messageIndex = new MessageIndex(jdbi, events);
+            var identityRepository = new IdentityRepository(jdbi);
             var openSpool = spool;
             indexWriter = new BatchedWriter<>("accepted messages", messageIndex::record, MessageRecord::id,
                     records -> openSpool.markRecorded(records.stream().map(MessageRecord::id).toList()));
@@ -220,7 +225,10 @@ public final class Mailroom implements AutoCloseable {
             var trackingTokens = new TrackingToken(masterKey.derive("tracking"));
             var submission = new Submission(domainRepository, tenantRepository, tenants, domains, suppressions::suppressedAmong,
                     new Decorations(trackingTokens), spool, messageIndex, indexWriter, ids, clock,
-                    new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()));
+                    new Submission.Limits(sending.maxRecipients(), sending.maxMessageBytes(), sending.hourlyCap(), sending.dailyCap()),
+                    identityRepository::withEmail, config.identitiesFrom());
+            var identities = new IdentityService(identityRepository, tenants, new DmarcDiscovery(resolver),
+                    new IdentityConfirmations(submission, config.identitiesFrom()), ids, clock);
             try {
                 LOG.info("Spool: {} messages handed to the message index after the last stop", submission.recover());
             } catch (InterruptedException e) {
@@ -249,12 +257,13 @@ public final class Mailroom implements AutoCloseable {
             // a scanner may follow a link while the message's record still waits for its batch
             var tracker = new Tracker(trackingTokens,
                     id -> messageIndex.tracked(id).or(() -> openIndexWriter.unwritten(id).map(TrackedMessage::pending)),
-                    (tenant, domain) -> domainRepository.find(Scope.tenant(tenant), domain).map(Domain::name),
+                    // by id alone: a sender identity's mail is signed by, and links to, a domain of the agency's tenant
+                    (tenant, domain) -> domainRepository.find(Scope.AGENCY, domain).map(Domain::name),
                     suppressions, events, config.platformDomain(), clock);
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var alerts = new Alerts(jdbi, events, ids, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, clock,
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, identities, clock,
                     () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
@@ -397,7 +406,7 @@ public final class Mailroom implements AutoCloseable {
             try {
                 pool = pools.poolFor(tenant, domain);
             } catch (NotFoundException gone) {
-                return direct; // the domain was deleted after its mail was accepted: that mail still goes
+                return direct; // the tenant is gone since its mail was accepted: that mail still goes
             }
             if (pool.smarthost() != null) {
                 var host = pool.smarthost();

@@ -38,7 +38,8 @@ public record MailroomConfig(
         SoftBounces softBounces,
         int reputationMinVolume,
         dev.mailroom.reputation.Warmup.Settings warmup,
-        Reputation reputation) {
+        Reputation reputation,
+        dev.mailroom.message.EmailAddress identitiesFrom) {
 
     /** The reputation.* keys beside min_volume: thresholds, how often the engine looks, onboarding and tiers. */
     public record Reputation(dev.mailroom.reputation.Thresholds thresholds, Duration interval, Duration observationPeriod, boolean applyTiers,

@@ -2,6 +2,7 @@ package dev.mailroom.delivery;
 
 import dev.mailroom.store.Memo;
 import dev.mailroom.tenancy.DomainDetails;
+import dev.mailroom.tenancy.Domain;
 import dev.mailroom.tenancy.DomainRepository;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.NotFoundException;
@@ -43,20 +44,21 @@ public final class PoolAssignments {
 
     /**
      * The pool for mail of this tenant from this sending domain, with its addresses and its
-     * smarthost (password in clear). Throws {@link NotFoundException} when the tenant does not
-     * exist or the domain is not the tenant's.
+     * smarthost (password in clear): the domain's own pool, else the tenant's. A domain that is
+     * not the tenant's (the agency's domain signing a sender identity's mail, or a domain deleted
+     * since) takes the tenant's pool: the mail is the tenant's and counts for its reputation.
+     * Throws {@link NotFoundException} when the tenant does not exist.
      */
     public Pool poolFor(String tenantId, String domainId) {
         return effective.get(new Sender(tenantId, domainId), sender -> {
             var tenant = tenants.get(Scope.AGENCY, sender.tenantId());
-            var domain = domainRepository.find(Scope.tenant(sender.tenantId()), sender.domainId())
-                    .orElseThrow(() -> new NotFoundException("domain", sender.domainId()));
+            var domainPool = domainRepository.find(Scope.tenant(sender.tenantId()), sender.domainId()).map(Domain::pool).orElse(null);
             var tenantPool = pools.get(tenant.pool());
             // an isolated tenant's mail all leaves from isolation, whatever pools its domains have
-            if (domain.pool() == null || tenantPool.tier() == PoolTier.ISOLATION) {
+            if (domainPool == null || tenantPool.tier() == PoolTier.ISOLATION) {
                 return tenantPool;
             }
-            return pools.get(domain.pool());
+            return pools.get(domainPool);
         });
     }
 

@@ -10,6 +10,11 @@ record SendingDomain(Tenant tenant, Domain domain) {
     }
 
     String trackingBase() {
+        return trackingBase(domain);
+    }
+
+    /** The domain's branded tracking host (a CNAME to track.<platform_domain>), where Mailroom's links in its mail point. */
+    static String trackingBase(Domain domain) {
         return "https://t." + domain.name();
     }
 }

@@ -80,7 +80,7 @@ public final class SmtpSubmissionHandler implements SubmissionHandler {
     /** A refusal in SMTP terms (RFC 3463 enhanced codes); see {@link SubmissionRefused.Kind}. */
     static SmtpReply reply(SubmissionRefused e) {
         return switch (e.kind()) {
-            case SENDER_NOT_ALLOWED, DOMAIN_NOT_VERIFIED, TENANT_NOT_SENDING -> SmtpReply.of(550, "5.7.1", e.getMessage());
+            case SENDER_NOT_ALLOWED, DOMAIN_NOT_VERIFIED, IDENTITY_NOT_CONFIRMED, TENANT_NOT_SENDING -> SmtpReply.of(550, "5.7.1", e.getMessage());
             case MALFORMED -> SmtpReply.of(550, "5.6.0", e.getMessage());
             case TOO_LARGE -> SmtpReply.of(552, "5.3.4", e.getMessage());
             case BUSY -> SmtpReply.of(451, "4.3.2", e.getMessage());

@@ -66,6 +66,11 @@ public final class Submission {
         }
     }
 
+    /** A tenant's sender identities with an address (lower-case), among the scope's tenants. */
+    public interface Identities {
+        List<dev.mailroom.tenancy.Identity> withEmail(Scope scope, String email);
+    }
+
     /** Limits on what is accepted. */
     public record Limits(int maxRecipients, long maxMessageBytes, int hourlyCap, int dailyCap) {}
 
@@ -85,8 +90,9 @@ public final class Submission {
 
     public Submission(dev.mailroom.tenancy.DomainRepository domains, dev.mailroom.tenancy.TenantRepository tenants,
             dev.mailroom.tenancy.TenantService tenantService, dev.mailroom.tenancy.DomainService domainService, Suppressions suppressions, Decorations decorations, Spool spool,
-            MessageIndex index, BatchedWriter<MessageRecord> indexWriter, Ids ids, Clock clock, Limits limits) {
-        this.policy = new SendPolicy(domains, tenants, clock);
+            MessageIndex index, BatchedWriter<MessageRecord> indexWriter, Ids ids, Clock clock, Limits limits, Identities identities,
+            EmailAddress identitiesFrom) {
+        this.policy = new SendPolicy(domains, tenants, identities, identitiesFrom == null ? null : identitiesFrom.domain(), clock);
         domainService.onChange(policy::forget);
         tenantService.onChange(policy::forget);
         this.suppressions = suppressions;
@@ -153,7 +159,7 @@ public final class Submission {
         block.remove("Return-Path");
         block.fields().stream().map(HeaderBlock.Field::name).filter(n -> n.toLowerCase(Locale.ROOT).startsWith(CONTROL_PREFIX))
                 .distinct().forEach(block::remove);
-        var sending = policy.check(sender, from.domain(), stream);
+        var sending = policy.check(sender, from, stream);
         var id = ids.next("msg");
         var now = now();
         if (!block.has("Message-ID")) {
@@ -175,6 +181,11 @@ public final class Submission {
         return accept(List.of(finish(sending, id, now, null, from.address(), subject, "smtp", tags, Map.of(), List.of(), envelope,
                 block.toBytes())))
                 .get(0);
+    }
+
+    /** The agency's domain that signs sender identities' mail; refused when identities.from does not name a verified one. */
+    dev.mailroom.tenancy.Domain identityDomain() {
+        return policy.identityDomain();
     }
 
     /** A message within the caller's reach, with each recipient's state. */
@@ -244,7 +255,7 @@ public final class Submission {
     }
 
     private Prepared prepare(Sender sender, SendRequest request) {
-        var sending = policy.check(sender, request.from().domain(), request.stream());
+        var sending = policy.check(sender, request.from(), request.stream());
         var id = ids.next("msg");
         var now = now();
         var recipients = request.recipients().stream().map(EmailAddress::address).toList();

@@ -12,6 +12,8 @@ public final class SubmissionRefused extends RuntimeException {
         SENDER_NOT_ALLOWED,
         /** The From domain's DNS is not verified, or fails now (HTTP 422, SMTP 550 5.7.1). */
         DOMAIN_NOT_VERIFIED,
+        /** The From address is a sender identity whose confirmation link was not followed yet (HTTP 422, SMTP 550 5.7.1). */
+        IDENTITY_NOT_CONFIRMED,
         /** The tenant is paused or offboarded (HTTP 403, SMTP 550 5.7.1). */
         TENANT_NOT_SENDING,
         /** An hourly or daily cap is reached; {@link #retryAt} says when it frees (HTTP 429, SMTP 452 4.7.0). */

@@ -43,7 +43,7 @@ public final class Tracker {
         Optional<TrackedMessage> find(String id);
     }
 
-    /** The name of a tenant's domain, while it exists. */
+    /** The name of a message's domain, while it exists: the tenant's own, or the agency's that signed a sender identity's mail. */
     public interface DomainNames {
         Optional<String> nameOf(String tenantId, String domainId);
     }

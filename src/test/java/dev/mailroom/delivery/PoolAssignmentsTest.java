@@ -142,10 +142,13 @@ class PoolAssignmentsTest {
         assertThat(assignments.poolFor(tenant.id(), marketing.id()).smarthost().password()).isEqualTo("esp-password");
     }
 
+    /** The agency's domain signs sender identities' mail: that mail leaves from its own tenant's pool, never the domain's. */
     @Test
-    void aDomainOfAnotherTenantOrAnUnknownTenantHasNoPool() {
+    void aDomainOfAnotherTenantTakesTheSendingTenantsPoolAndAnUnknownTenantHasNone() {
+        var dedicated = pools.create("clienta-marketing", PoolTier.PREMIUM, null);
+        assignments.assignDomain(Scope.AGENCY, marketing.id(), dedicated.id());
         var other = fixture.tenants.create("Client B", Map.of());
-        assertThatThrownBy(() -> assignments.poolFor(other.id(), marketing.id())).isInstanceOf(NotFoundException.class);
+        assertThat(assignments.poolFor(other.id(), marketing.id()).id()).isEqualTo(other.pool());
         assertThatThrownBy(() -> assignments.poolFor("tnt_nope", marketing.id())).isInstanceOf(NotFoundException.class);
     }
 }
