@@ -12,6 +12,7 @@ import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
 import java.time.Clock;
+import dev.mailroom.reputation.Stats;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.ConflictException;
 import dev.mailroom.tenancy.DomainMonitor;
@@ -50,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Clock clock, BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Stats stats, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -90,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
         new PoolRoutes(services.pools(), services.poolAssignments(), json).register(table);
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);
+        new StatsRoutes(services.stats(), services.tenants(), services.domains(), services.clock()).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));

@@ -45,6 +45,11 @@ public final class Stats {
         return minVolume;
     }
 
+    /** The oldest bucket of {@code interval} still kept: a series reaching further back finds zeros there. */
+    public Instant horizon(Interval interval) {
+        return Retention.horizon(interval, clock.instant());
+    }
+
     /** The counts of a window. */
     public Counts totals(StatsFilter filter, Instant from, Instant to) {
         return grouped(null, filter, from, to).getOrDefault("", Counts.ZERO);
