@@ -9,11 +9,15 @@ import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Autopilot;
+import dev.mailroom.reputation.ReputationSettings;
+import dev.mailroom.reputation.TenantHealth;
 import dev.mailroom.reputation.Warmup;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
 import java.time.Clock;
+import dev.mailroom.reputation.Stats;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.ConflictException;
 import dev.mailroom.tenancy.DomainMonitor;
@@ -54,8 +58,8 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, IdentityService identities, Clock clock,
-            BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, IdentityService identities, Stats stats,
+            TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -99,6 +103,8 @@ public final class ApiServer implements AutoCloseable {
         new WarmupRoutes(services.domains(), services.warmup(), json).register(table);
         var identities = new IdentityRoutes(services.identities(), json);
         identities.register(table);
+        new StatsRoutes(services.stats(), services.tenants(), services.domains(), services.clock()).register(table);
+        new ReputationRoutes(services.health(), services.autopilot(), services.reputationSettings(), services.tenants(), json).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         var pages = new RouteTable(config.routes);

@@ -44,6 +44,12 @@ import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Autopilot;
+import dev.mailroom.reputation.Onboarding;
+import dev.mailroom.reputation.ReputationActions;
+import dev.mailroom.reputation.ReputationEngine;
+import dev.mailroom.reputation.TenantHealth;
+import dev.mailroom.reputation.Tiers;
 import dev.mailroom.reputation.ReputationSettings;
 import dev.mailroom.reputation.TenantGate;
 import dev.mailroom.reputation.Warmup;
@@ -55,6 +61,8 @@ import dev.mailroom.submission.Submission;
 import dev.mailroom.smtp.SmtpServer;
 import dev.mailroom.smtp.TlsMaterial;
 import dev.mailroom.spool.Spool;
+import dev.mailroom.reputation.Stats;
+import dev.mailroom.reputation.StatsRollup;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
@@ -126,11 +134,13 @@ public final class Mailroom implements AutoCloseable {
     private final AuthoritativeServer dns;
     private final JvmGcMetrics gcMetrics;
     private final DmarcReports dmarcReports;
+    private final StatsRollup statsRollup;
+    private final ReputationEngine reputation;
 
     private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
             Delivery delivery, Webhooks webhooks, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
             ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics,
-            DmarcReports dmarcReports) {
+            DmarcReports dmarcReports, StatsRollup statsRollup, ReputationEngine reputation) {
         this.smtp = smtp;
         this.inbound = inbound;
         this.database = database;
@@ -147,6 +157,8 @@ public final class Mailroom implements AutoCloseable {
         this.dns = dns;
         this.gcMetrics = gcMetrics;
         this.dmarcReports = dmarcReports;
+        this.statsRollup = statsRollup;
+        this.reputation = reputation;
     }
 
     /** The port of the authoritative DNS server, or -1 when it is off. */
@@ -176,6 +188,8 @@ public final class Mailroom implements AutoCloseable {
         ApiServer api = null;
         SmtpServer smtp = null;
         SmtpServer inbound = null;
+        StatsRollup statsRollup = null;
+        ReputationEngine reputation = null;
         try {
             var jdbi = database.jdbi();
             spool = Spool.open(config.dataDir().resolve("spool"), clock);
@@ -191,7 +205,8 @@ public final class Mailroom implements AutoCloseable {
             var domainRepository = new DomainRepository(jdbi, events);
             var domains = new DomainService(domainRepository, tenants, new DkimKeyGenerator(), sealer, planner,
                     new DomainAdvisor(), config.dnsChecks(), ids, clock);
-            var pools = new PoolService(new PoolRepository(jdbi, sealer), ids, clock);
+            var poolRepository = new PoolRepository(jdbi, sealer);
+            var pools = new PoolService(poolRepository, ids, clock);
             var poolAssignments = new PoolAssignments(pools, tenants, domains, domainRepository, clock);
             var resolver = new CachingResolver(config.dnsServers().stream()
                     .map(server -> new InetSocketAddress(server.host(), server.port())).toList(), config.dnsTimeout());
@@ -262,9 +277,20 @@ public final class Mailroom implements AutoCloseable {
                     suppressions, events, config.platformDomain(), clock);
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var alerts = new Alerts(jdbi, events, ids, clock);
+            statsRollup = new StatsRollup(jdbi, events, statsPools(poolRepository, poolAssignments, tenantRepository), clock).start();
+            var stats = new Stats(jdbi, clock, config.reputationMinVolume());
+            var reputationConfig = config.reputation();
+            var actions = new ReputationActions(jdbi, ids, clock);
+            var autopilot = new Autopilot(stats, alerts, tenants, reputationSettings, actions, pools, poolAssignments,
+                    new Autopilot.Settings(reputationConfig.thresholds(), Duration.ofHours(24), config.delivery().shaping().tenantRate()), clock);
+            var tiers = new Tiers(stats, actions, reputationConfig.tiers(), clock);
+            var onboarding = new Onboarding(tenants, domainRepository, warmup, tiers, poolAssignments,
+                    new Onboarding.Settings(reputationConfig.observationPeriod(), reputationConfig.applyTiers()), clock);
+            reputation = new ReputationEngine(tenantRepository, pools, autopilot, onboarding, reputationConfig.interval()).start();
+            var health = new TenantHealth(tenants, pools, stats, alerts, actions, autopilot, warmup, tiers, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, identities, clock,
-                    () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, identities, stats,
+                    health, autopilot, reputationSettings, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -288,13 +314,13 @@ public final class Mailroom implements AutoCloseable {
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
             return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor,
-                    dns, gcMetrics, dmarcReports);
+                    dns, gcMetrics, dmarcReports, statsRollup, reputation);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -331,6 +357,38 @@ public final class Mailroom implements AutoCloseable {
         return dmarcReports;
     }
 
+    /** The roll-up of the event log into stats, for tests and tools that want it caught up now. */
+    public StatsRollup statsRollup() {
+        return statsRollup;
+    }
+
+    /** The reputation engine, for tests that run it at moments they choose. */
+    public ReputationEngine reputation() {
+        return reputation;
+    }
+
+    /**
+     * Which pool stats count an event under: its source address's pool, else the pool the
+     * tenant's mail from that domain leaves from (the tenant's own when the domain is gone).
+     */
+    private static StatsRollup.Pools statsPools(PoolRepository pools, PoolAssignments assignments, TenantRepository tenants) {
+        return new StatsRollup.Pools() {
+            @Override
+            public java.util.Optional<String> ofAddress(String address) {
+                return pools.poolOf(address);
+            }
+
+            @Override
+            public java.util.Optional<String> ofSender(String tenantId, String domainId) {
+                try {
+                    return java.util.Optional.of(assignments.poolFor(tenantId, domainId).id());
+                } catch (NotFoundException gone) {
+                    return tenants.find(Scope.AGENCY, tenantId).map(dev.mailroom.tenancy.Tenant::pool);
+                }
+            }
+        };
+    }
+
     /** The spool, for tests and tools that read what was accepted. */
     public Spool spool() {
         return spool;
@@ -346,6 +404,8 @@ public final class Mailroom implements AutoCloseable {
         smtp.close();
         inbound.close();
         api.close();
+        reputation.close();
+        statsRollup.close();
         housekeeping.shutdownNow();
         try {
             housekeeping.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -15,6 +15,14 @@ public record ComplaintReport(String feedbackType, String returnPath, String mes
     private static final Pattern ANGLES = Pattern.compile("<([^>]*)>");
     private static final Pattern OUR_MESSAGE_ID = Pattern.compile("<(msg_[0-9a-z]+)@");
 
+    /**
+     * Whether a report of this feedback type is the recipient's complaint: not-spam, auth-failure
+     * (RFC 6591) and virus reports are not.
+     */
+    public static boolean byRecipient(String feedbackType) {
+        return feedbackType.equals("abuse") || feedbackType.equals("fraud");
+    }
+
     /** Reads an ARF report; empty when the message is not one. */
     static Optional<ComplaintReport> read(ReportParts parts) {
         if (!parts.isReport("feedback-report")) {

@@ -194,8 +194,7 @@ public final class FeedbackIntake implements InboundHandler.InboundMail {
         data.put("domain_id", who.domainId());
         data.put("feedback_type", complaint.feedbackType());
         data.put("source_ip", complaint.sourceIp());
-        // not-spam, auth-failure (RFC 6591) and virus reports are no complaint of the recipient's
-        boolean complaintOfTheRecipient = complaint.feedbackType().equals("abuse") || complaint.feedbackType().equals("fraud");
+        boolean complaintOfTheRecipient = ComplaintReport.byRecipient(complaint.feedbackType());
         var eventId = index.recordFeedback(messageId, recipientIndex, complaintOfTheRecipient ? RecipientStatus.COMPLAINED : null,
                 "feedback report: " + complaint.feedbackType(), new EventLog.NewEvent(who.tenantId(), "message.complained", messageId, data), clock.instant());
         if (complaintOfTheRecipient) {
