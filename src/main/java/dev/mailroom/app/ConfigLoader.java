@@ -105,7 +105,8 @@ public final class ConfigLoader {
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
             new Key("suppression.soft_bounce_limit", "5", text -> integer(text, 0, 1000)),
             new Key("suppression.soft_bounce_window", "30d", ConfigLoader::duration),
-            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
+            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
+            new Key("offboarding.retention", "90d", ConfigLoader::duration));
 
     private ConfigLoader() {}
 
@@ -170,7 +171,8 @@ public final class ConfigLoader {
                 (Boolean) values.get("webhooks.allow_private"),
                 new MailroomConfig.SoftBounces((Integer) values.get("suppression.soft_bounce_limit"),
                         (Duration) values.get("suppression.soft_bounce_window")),
-                (Integer) values.get("reputation.min_volume"));
+                (Integer) values.get("reputation.min_volume"),
+                (Duration) values.get("offboarding.retention"));
     }
 
     /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */

@@ -36,7 +36,8 @@ public record MailroomConfig(
         Delivery delivery,
         boolean webhooksAllowPrivate,
         SoftBounces softBounces,
-        int reputationMinVolume) {
+        int reputationMinVolume,
+        Duration offboardingRetention) {
 
     /** suppression.soft_bounce_*: this many soft bounces of an address within the window suppress it (0: never). */
     public record SoftBounces(int limit, Duration window) {}

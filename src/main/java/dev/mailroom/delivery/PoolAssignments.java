@@ -43,14 +43,19 @@ public final class PoolAssignments {
     /**
      * The pool for mail of this tenant from this sending domain, with its addresses and its
      * smarthost (password in clear). Throws {@link NotFoundException} when the tenant does not
-     * exist or the domain is not the tenant's.
+     * exist, the domain is not the tenant's, or the tenant has left its pool (offboarded).
      */
     public Pool poolFor(String tenantId, String domainId) {
         return effective.get(new Sender(tenantId, domainId), sender -> {
             var tenant = tenants.get(Scope.AGENCY, sender.tenantId());
             var domain = domainRepository.find(Scope.tenant(sender.tenantId()), sender.domainId())
                     .orElseThrow(() -> new NotFoundException("domain", sender.domainId()));
-            return pools.get(domain.pool() != null ? domain.pool() : tenant.pool());
+            var pool = domain.pool() != null ? domain.pool() : tenant.pool();
+            if (pool == null) {
+                // an offboarded tenant leaves its pool only once nothing of it is queued
+                throw new NotFoundException("pool", "of offboarded tenant " + sender.tenantId());
+            }
+            return pools.get(pool);
         });
     }
 
