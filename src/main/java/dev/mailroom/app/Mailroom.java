@@ -462,6 +462,8 @@ public final class Mailroom implements AutoCloseable {
                         + "{} offboarded tenants left their pools, {} archives ended and purged", removed, expired, released, purged);
             } catch (RuntimeException e) {
                 LOG.warn("housekeeping failed; it runs again in {}", HOUSEKEEPING_TICK, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping
             }
         }, 1, HOUSEKEEPING_TICK.toMinutes(), java.util.concurrent.TimeUnit.MINUTES);
         return executor;

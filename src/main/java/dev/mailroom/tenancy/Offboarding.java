@@ -96,10 +96,16 @@ public final class Offboarding {
         return restored;
     }
 
-    /** Takes out of their pools the offboarded tenants whose queue is finished; returns how many. */
-    public int releaseDrainedPools() {
+    /**
+     * Takes out of their pools the offboarded tenants whose queue is finished; returns how many. A
+     * cancellation cut short (the database was behind, the process stopped) is completed first.
+     */
+    public int releaseDrainedPools() throws InterruptedException {
         int released = 0;
         for (var archive : archives.holdingPools(SWEEP_BATCH)) {
+            if (archive.queue() == Queue.CANCEL) {
+                queue.cancel(archive.tenantId());
+            }
             if (!queue.unfinished(archive.tenantId())) {
                 release(archive.tenantId(), now());
                 released++;

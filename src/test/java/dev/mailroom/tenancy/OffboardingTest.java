@@ -46,9 +46,13 @@ class OffboardingTest {
     private static final class QueueOfTenants implements Offboarding.TenantQueue {
         final Map<String, Integer> unfinished = new java.util.HashMap<>();
         final List<String> cancelled = new ArrayList<>();
+        boolean behind;
 
         @Override
         public int cancel(String tenantId) {
+            if (behind) {
+                throw new IllegalStateException("the database is behind with recording accepted mail; try again shortly");
+            }
             cancelled.add(tenantId);
             var count = unfinished.getOrDefault(tenantId, 0);
             unfinished.remove(tenantId);
@@ -132,6 +136,24 @@ class OffboardingTest {
         assertThat(offboarding.releaseDrainedPools()).isEqualTo(1);
         assertThat(fixture.tenants.get(Scope.AGENCY, tenant.id()).pool()).isNull();
         assertThat(offboarding.releaseDrainedPools()).as("released once").isZero();
+    }
+
+    @Test
+    void aCancellationCutShortIsCompletedByTheSweepBeforeThePoolIsReleased() throws Exception {
+        var tenant = fixture.tenants.create("Client A", Map.of());
+        queue.unfinished.put(tenant.id(), 2);
+        queue.behind = true;
+
+        assertThatThrownBy(() -> offboarding.offboard(Scope.AGENCY, tenant.id(), Offboarding.Queue.CANCEL))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(fixture.tenants.get(Scope.AGENCY, tenant.id()).status()).as("sending stopped all the same").isEqualTo(TenantStatus.OFFBOARDED);
+        assertThat(fixture.tenants.get(Scope.AGENCY, tenant.id()).pool()).isEqualTo("pool_starter");
+
+        queue.behind = false;
+        assertThat(offboarding.releaseDrainedPools()).isEqualTo(1);
+        assertThat(queue.cancelled).containsExactly(tenant.id());
+        assertThat(queue.unfinished(tenant.id())).isFalse();
+        assertThat(fixture.tenants.get(Scope.AGENCY, tenant.id()).pool()).isNull();
     }
 
     @Test
