@@ -118,7 +118,7 @@ public final class ArchiveRepository {
         });
     }
 
-    public Optional<Offboarding.Archive> find(String tenantId) {
+    Optional<Offboarding.Archive> find(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM tenant_archives WHERE tenant_id = :id")
                 .bind("id", tenantId).map((rs, ctx) -> map(rs)).findOne());
     }
