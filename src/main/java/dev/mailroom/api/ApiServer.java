@@ -25,7 +25,9 @@ import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.FieldError;
 import dev.mailroom.tenancy.IdentityService;
 import dev.mailroom.tenancy.NotFoundException;
+import dev.mailroom.tenancy.Offboarding;
 import dev.mailroom.tenancy.SmtpCredentialService;
+import dev.mailroom.tenancy.TenantExport;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.UnavailableException;
@@ -59,7 +61,8 @@ public final class ApiServer implements AutoCloseable {
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
             Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, IdentityService identities, Stats stats,
-            TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings, Clock clock, BooleanSupplier storeHealthy) {}
+            TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings, Offboarding offboarding, TenantExport export,
+            Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -89,7 +92,7 @@ public final class ApiServer implements AutoCloseable {
         });
         var table = new RouteTable(config.routes);
         new SystemRoutes(services.storeHealthy(), metrics, openApi).register(table);
-        new TenantRoutes(services.tenants(), services.tenantRepository(), json).register(table);
+        new TenantRoutes(services.tenants(), services.tenantRepository(), services.offboarding(), services.export(), json).register(table);
         new DomainRoutes(services.domains(), services.monitor(), json).register(table);
         new KeyRoutes(services.keys(), json).register(table);
         new CredentialRoutes(services.credentials(), json).register(table);

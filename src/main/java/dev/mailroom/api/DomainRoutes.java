@@ -1,18 +1,14 @@
 package dev.mailroom.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mailroom.dns.DnsRecord;
 import dev.mailroom.dns.DnsSetup;
 import dev.mailroom.tenancy.DomainDetails;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
-import dev.mailroom.tenancy.DomainStatus;
-import dev.mailroom.tenancy.DomainWarning;
+import dev.mailroom.tenancy.DomainView;
 import dev.mailroom.tenancy.Permission;
 import dev.mailroom.tenancy.Stream;
 import io.javalin.http.Context;
-import java.time.Instant;
-import java.util.List;
 
 /** {@code /v1/domains}: a tenant's sending domains and the DNS records each one needs. */
 final class DomainRoutes {
@@ -24,28 +20,6 @@ final class DomainRoutes {
         this.domains = domains;
         this.monitor = monitor;
         this.json = json;
-    }
-
-    /** A domain as the API shows it. */
-    record DomainView(
-            String id,
-            String tenantId,
-            String name,
-            Stream stream,
-            DnsSetup setup,
-            DomainStatus status,
-            String pool,
-            List<DnsRecord> records,
-            List<DomainWarning> warnings,
-            Instant lastCheckedAt,
-            Instant createdAt,
-            Instant updatedAt) {
-
-        static DomainView of(DomainDetails details) {
-            var d = details.domain();
-            return new DomainView(d.id(), d.tenantId(), d.name(), d.stream(), d.setup(), d.status(), d.pool(), details.records(),
-                    details.warnings(), details.lastCheckedAt(), d.createdAt(), d.updatedAt());
-        }
     }
 
     void register(RouteTable routes) {

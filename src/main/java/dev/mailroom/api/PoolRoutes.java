@@ -110,6 +110,6 @@ final class PoolRoutes {
         var body = Body.read(ctx, json, "pool_id");
         var poolId = body.optionalString("pool_id");
         body.finish();
-        ctx.json(DomainRoutes.DomainView.of(assignments.assignDomain(key.scope(), ctx.pathParam("id"), poolId)));
+        ctx.json(dev.mailroom.tenancy.DomainView.of(assignments.assignDomain(key.scope(), ctx.pathParam("id"), poolId)));
     }
 }

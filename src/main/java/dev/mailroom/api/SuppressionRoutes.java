@@ -30,12 +30,7 @@ final class SuppressionRoutes {
         var key = Callers.requireUnrestricted(ctx, Permission.READ);
         var scope = key.scope().narrowTo(ctx.queryParam("tenant_id"));
         var all = new java.util.ArrayList<dev.mailroom.feedback.Suppression>();
-        String cursor = null;
-        do {
-            var page = suppressions.list(scope, null, cursor, 500);
-            all.addAll(page.data());
-            cursor = page.nextCursor();
-        } while (cursor != null);
+        dev.mailroom.store.Page.forEach((after, limit) -> suppressions.list(scope, null, after, limit), all::add);
         ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"suppressions.csv\"")
                 .result(SuppressionCsv.write(all));
     }

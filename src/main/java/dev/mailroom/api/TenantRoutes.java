@@ -1,7 +1,9 @@
 package dev.mailroom.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.tenancy.Offboarding;
 import dev.mailroom.tenancy.Permission;
+import dev.mailroom.tenancy.TenantExport;
 import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.TenantRepository;
 import io.javalin.http.Context;
@@ -11,11 +13,15 @@ import java.util.Map;
 final class TenantRoutes {
     private final TenantService tenants;
     private final TenantRepository repository;
+    private final Offboarding offboarding;
+    private final TenantExport export;
     private final ObjectMapper json;
 
-    TenantRoutes(TenantService tenants, TenantRepository repository, ObjectMapper json) {
+    TenantRoutes(TenantService tenants, TenantRepository repository, Offboarding offboarding, TenantExport export, ObjectMapper json) {
         this.tenants = tenants;
         this.repository = repository;
+        this.offboarding = offboarding;
+        this.export = export;
         this.json = json;
     }
 
@@ -26,6 +32,9 @@ final class TenantRoutes {
         routes.patch("/v1/tenants/{id}", this::update);
         routes.post("/v1/tenants/{id}/pause", this::pause);
         routes.post("/v1/tenants/{id}/resume", this::resume);
+        routes.post("/v1/tenants/{id}/offboard", this::offboard);
+        routes.post("/v1/tenants/{id}/restore", this::restore);
+        routes.get("/v1/tenants/{id}/export", this::export);
     }
 
     private void create(Context ctx) {
@@ -65,8 +74,43 @@ final class TenantRoutes {
         ctx.json(tenants.pause(key.scope(), ctx.pathParam("id"), reason));
     }
 
-    private void resume(Context ctx) {
+    /** {@code {queued: release|cancel}} (optional, release by default): what becomes of the mail held while paused. */
+    private void resume(Context ctx) throws InterruptedException {
         var key = Callers.requireAgency(ctx, Permission.MANAGE);
-        ctx.json(tenants.resume(key.scope(), ctx.pathParam("id")));
+        boolean cancel = false;
+        if (!ctx.body().isBlank()) {
+            var body = Body.read(ctx, json, "queued");
+            cancel = body.optionalEnum("queued", HeldMail.class, HeldMail.RELEASE) == HeldMail.CANCEL;
+            body.finish();
+        }
+        var resumed = offboarding.resume(key.scope(), ctx.pathParam("id"), cancel);
+        ctx.json(resumed.tenant());
+    }
+
+    private enum HeldMail {
+        RELEASE, CANCEL
+    }
+
+    private void offboard(Context ctx) throws InterruptedException {
+        var key = Callers.requireAgency(ctx, Permission.MANAGE);
+        var body = Body.read(ctx, json, "queue");
+        var queue = body.requiredEnum("queue", Offboarding.Queue.class);
+        body.finish();
+        ctx.json(offboarding.offboard(key.scope(), ctx.pathParam("id"), queue));
+    }
+
+    private void restore(Context ctx) {
+        var key = Callers.requireAgency(ctx, Permission.MANAGE);
+        ctx.json(offboarding.restore(key.scope(), ctx.pathParam("id")));
+    }
+
+    /** The zip is streamed as it is written: once it has begun, a failure can only cut it short. */
+    private void export(Context ctx) throws java.io.IOException {
+        var key = Callers.requireUnrestricted(ctx, Permission.READ);
+        var prepared = export.prepare(key.scope(), ctx.pathParam("id"));
+        ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"");
+        try (var out = ctx.outputStream()) {
+            prepared.write(out);
+        }
     }
 }

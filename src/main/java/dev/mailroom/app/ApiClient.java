@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /** The CLI's way to a running server: JSON over the REST API, with problem documents turned into messages. */
@@ -52,10 +55,37 @@ final class ApiClient {
                 .header("Accept", "application/json");
     }
 
-    private JsonNode send(HttpRequest.Builder builder) {
-        HttpResponse<String> response;
+    /**
+     * Streams the answer to a GET into {@code out}: it is written to {@code out}.part and moved into
+     * place only when whole, so a failure leaves no half file under the name asked for.
+     */
+    void download(String path, Path out) {
+        var partial = out.resolveSibling(out.getFileName() + ".part");
+        var response = exchange(request(path).GET(), HttpResponse.BodyHandlers.ofFile(partial));
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                var body = Files.readString(partial);
+                Files.delete(partial);
+                throw refusal(response.statusCode(), parse(response.statusCode(), body));
+            }
+            Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new Failure("cannot write " + out + ": " + e.getMessage());
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) {
+        var response = exchange(builder, HttpResponse.BodyHandlers.ofString());
+        var body = parse(response.statusCode(), response.body());
+        if (response.statusCode() >= 400) {
+            throw refusal(response.statusCode(), body);
+        }
+        return body;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(builder.build(), handler);
         } catch (ConnectException e) {
             throw new Failure("cannot reach Mailroom at " + baseUrl + ": is `./mailroom serve` running? (--url to point elsewhere)");
         } catch (IOException e) {
@@ -64,18 +94,20 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");
         }
-        JsonNode body;
+    }
+
+    private JsonNode parse(int status, String text) {
         try {
-            body = response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
+            return text.isEmpty() ? json.nullNode() : json.readTree(text);
         } catch (IOException e) {
-            throw new Failure("HTTP " + response.statusCode() + " with a body that is not JSON");
+            throw new Failure("HTTP " + status + " with a body that is not JSON");
         }
-        if (response.statusCode() >= 400) {
-            var message = new StringBuilder("HTTP " + response.statusCode() + ": " + body.path("detail").asText(body.path("title").asText()));
-            body.path("errors").forEach(error -> message.append("\n  ")
-                    .append(error.path("field").asText()).append(": ").append(error.path("message").asText()));
-            throw new Failure(message.toString());
-        }
-        return body;
+    }
+
+    private static Failure refusal(int status, JsonNode problem) {
+        var message = new StringBuilder("HTTP " + status + ": " + problem.path("detail").asText(problem.path("title").asText()));
+        problem.path("errors").forEach(error -> message.append("\n  ")
+                .append(error.path("field").asText()).append(": ").append(error.path("message").asText()));
+        return new Failure(message.toString());
     }
 }

@@ -130,7 +130,8 @@ public final class ConfigLoader {
             new Key("reputation.tiers.premium.clean_for", "30d", ConfigLoader::duration),
             new Key("reputation.tiers.standard.max_complaint_rate", "0.1%", ConfigLoader::fraction),
             new Key("reputation.tiers.standard.min_monthly_volume", "10000", text -> integer(text, 0, Integer.MAX_VALUE)),
-            new Key("identities.from", "", ConfigLoader::optionalAddress));
+            new Key("identities.from", "", ConfigLoader::optionalAddress),
+            new Key("offboarding.retention", "90d", ConfigLoader::duration));
 
     private ConfigLoader() {}
 
@@ -200,7 +201,9 @@ public final class ConfigLoader {
                 new Warmup.Settings((WarmupSchedule) values.get("warmup.marketing"), (WarmupSchedule) values.get("warmup.transactional"),
                         (Integer) values.get("warmup.target_daily_volume")),
                 reputation,
-                (EmailAddress) values.get("identities.from"));
+                (EmailAddress) values.get("identities.from"),
+                (Duration) values.get("offboarding.retention"));
+
     }
 
     /** The reputation.* keys; thresholds that contradict each other (a warning past its critical) are a problem. */

@@ -29,6 +29,7 @@ import dev.mailroom.dns.CachingResolver;
 import dev.mailroom.dns.RecordPlanner;
 import dev.mailroom.dns.verify.RecordVerifier;
 import dev.mailroom.events.EventLog;
+import dev.mailroom.events.ExportParts;
 import dev.mailroom.events.MessageIndex;
 import dev.mailroom.events.BatchedWriter;
 import dev.mailroom.events.MessageRecord;
@@ -39,6 +40,7 @@ import dev.mailroom.feedback.BounceSuppression;
 import dev.mailroom.feedback.SoftBounces;
 import dev.mailroom.events.TrackedMessage;
 import dev.mailroom.events.webhooks.Webhooks;
+import dev.mailroom.feedback.SuppressionCsv;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
@@ -49,6 +51,7 @@ import dev.mailroom.reputation.Onboarding;
 import dev.mailroom.reputation.ReputationActions;
 import dev.mailroom.reputation.ReputationEngine;
 import dev.mailroom.reputation.TenantHealth;
+import dev.mailroom.reputation.StatsExport;
 import dev.mailroom.reputation.Tiers;
 import dev.mailroom.reputation.ReputationSettings;
 import dev.mailroom.reputation.TenantGate;
@@ -66,6 +69,9 @@ import dev.mailroom.reputation.StatsRollup;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
 import dev.mailroom.tenancy.ApiKeyRepository;
+import dev.mailroom.tenancy.ArchiveRepository;
+import dev.mailroom.tenancy.Offboarding;
+import dev.mailroom.tenancy.TenantExport;
 import dev.mailroom.tenancy.ApiKeyService;
 import dev.mailroom.tenancy.DkimRotation;
 import dev.mailroom.tenancy.Domain;
@@ -266,7 +272,23 @@ public final class Mailroom implements AutoCloseable {
             var idempotency = new IdempotencyKeys(jdbi, clock);
             webhooks = Webhooks.start(Webhooks.Settings.standard(config.webhooksAllowPrivate()), jdbi, ids, events, sealer,
                     tenant -> tenantRepository.find(Scope.AGENCY, tenant).isPresent(), clock);
-            housekeeping = housekeeping(spool, idempotency, config.spoolRetention(), clock);
+            var offboarding = new Offboarding(tenants, new ArchiveRepository(jdbi, events),
+                    new Offboarding.TenantQueue() {
+                        public int cancel(String tenantId) throws InterruptedException {
+                            return submission.cancelTenant(tenantId);
+                        }
+
+                        public boolean unfinished(String tenantId) {
+                            return submission.hasUnfinished(tenantId);
+                        }
+                    }, config.offboardingRetention(), Pool.DEFAULT_ID, clock);
+            housekeeping = housekeeping(spool, idempotency, offboarding, config.spoolRetention(), clock);
+            var json = dev.mailroom.api.Json.mapper();
+            var stats = new Stats(jdbi, clock, config.reputationMinVolume());
+            var exportParts = new java.util.ArrayList<>(java.util.List.of(SuppressionCsv.exportPart(suppressions),
+                    ExportParts.messagesJson(messageIndex, json), ExportParts.messagesCsv(messageIndex), ExportParts.events(events, json)));
+            exportParts.addAll(new StatsExport(stats, clock).parts(json));
+            var export = new TenantExport(tenants, domains, json, exportParts);
 
             var openIndexWriter = indexWriter;
             // a scanner may follow a link while the message's record still waits for its batch
@@ -278,7 +300,6 @@ public final class Mailroom implements AutoCloseable {
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var alerts = new Alerts(jdbi, events, ids, clock);
             statsRollup = new StatsRollup(jdbi, events, statsPools(poolRepository, poolAssignments, tenantRepository), clock).start();
-            var stats = new Stats(jdbi, clock, config.reputationMinVolume());
             var reputationConfig = config.reputation();
             var actions = new ReputationActions(jdbi, ids, clock);
             var autopilot = new Autopilot(stats, alerts, tenants, reputationSettings, actions, pools, poolAssignments,
@@ -290,7 +311,7 @@ public final class Mailroom implements AutoCloseable {
             var health = new TenantHealth(tenants, pools, stats, alerts, actions, autopilot, warmup, tiers, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
                     dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, identities, stats,
-                    health, autopilot, reputationSettings, clock, () -> isHealthy(database));
+                    health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -510,16 +531,21 @@ public final class Mailroom implements AutoCloseable {
                 SmtpSubmissionHandler.factory(submission, credentials, config.hostname())).start();
     }
 
-    private static java.util.concurrent.ScheduledExecutorService housekeeping(Spool spool, IdempotencyKeys idempotency, Duration retention,
-            Clock clock) {
+    private static java.util.concurrent.ScheduledExecutorService housekeeping(Spool spool, IdempotencyKeys idempotency, Offboarding offboarding,
+            Duration retention, Clock clock) {
         var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
         executor.scheduleWithFixedDelay(() -> {
             try {
                 int removed = spool.removeFinishedBefore(clock.instant().minus(retention));
                 int expired = idempotency.purgeExpired();
-                LOG.info("Housekeeping: {} finished messages removed from the spool, {} idempotency keys expired", removed, expired);
+                int released = offboarding.releaseDrainedPools();
+                int purged = offboarding.purgeExpired();
+                LOG.info("Housekeeping: {} finished messages removed from the spool, {} idempotency keys expired, "
+                        + "{} offboarded tenants left their pools, {} archives ended and purged", removed, expired, released, purged);
             } catch (RuntimeException e) {
                 LOG.warn("housekeeping failed; it runs again in {}", HOUSEKEEPING_TICK, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping
             }
         }, 1, HOUSEKEEPING_TICK.toMinutes(), java.util.concurrent.TimeUnit.MINUTES);
         return executor;

@@ -39,7 +39,8 @@ public record MailroomConfig(
         int reputationMinVolume,
         dev.mailroom.reputation.Warmup.Settings warmup,
         Reputation reputation,
-        dev.mailroom.message.EmailAddress identitiesFrom) {
+        dev.mailroom.message.EmailAddress identitiesFrom,
+        Duration offboardingRetention) {
 
     /** The reputation.* keys beside min_volume: thresholds, how often the engine looks, onboarding and tiers. */
     public record Reputation(dev.mailroom.reputation.Thresholds thresholds, Duration interval, Duration observationPeriod, boolean applyTiers,

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The command line: {@code serve} runs everything; {@code check} works locally; the rest talk to a running server. */
 @Command(name = "mailroom", mixinStandardHelpOptions = true, version = "Mailroom 0.1.0",
         description = "Self-hosted, multi-tenant email sending.",
-        subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, SendCommand.class, CheckCommand.class})
+        subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, SendCommand.class, CheckCommand.class,
+                ExportCommand.class})
 public final class Main {
     static final int EXIT_FAILED = 1;
     static final int EXIT_CONFIG = 2;

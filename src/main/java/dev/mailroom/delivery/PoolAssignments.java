@@ -44,17 +44,21 @@ public final class PoolAssignments {
 
     /**
      * The pool for mail of this tenant from this sending domain, with its addresses and its
-     * smarthost (password in clear): the domain's own pool, else the tenant's. A domain that is
-     * not the tenant's (the agency's domain signing a sender identity's mail, or a domain deleted
-     * since) takes the tenant's pool: the mail is the tenant's and counts for its reputation.
-     * Throws {@link NotFoundException} when the tenant does not exist.
+     * smarthost (password in clear): the domain's own pool, else the tenant's; an isolated tenant's
+     * mail all leaves from isolation. A domain that is not the tenant's (the agency's domain signing a
+     * sender identity's mail, or a domain deleted since) takes the tenant's pool: the mail is the
+     * tenant's and counts for its reputation. Throws {@link NotFoundException} when the tenant does
+     * not exist or has left its pool (offboarded).
      */
     public Pool poolFor(String tenantId, String domainId) {
         return effective.get(new Sender(tenantId, domainId), sender -> {
             var tenant = tenants.get(Scope.AGENCY, sender.tenantId());
             var domainPool = domainRepository.find(Scope.tenant(sender.tenantId()), sender.domainId()).map(Domain::pool).orElse(null);
+            if (tenant.pool() == null) {
+                // an offboarded tenant leaves its pool only once nothing of it is queued
+                throw new NotFoundException("pool", "of offboarded tenant " + sender.tenantId());
+            }
             var tenantPool = pools.get(tenant.pool());
-            // an isolated tenant's mail all leaves from isolation, whatever pools its domains have
             if (domainPool == null || tenantPool.tier() == PoolTier.ISOLATION) {
                 return tenantPool;
             }

@@ -3,8 +3,11 @@ package dev.mailroom.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.store.Page;
 import dev.mailroom.store.Rows;
 import dev.mailroom.tenancy.Scope;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +24,8 @@ import org.jdbi.v3.core.Jdbi;
  * event exists exactly when its message row does.
  */
 public final class MessageIndex {
+    private static final String MESSAGE_COLUMNS = "id, tenant_id, domain_id, from_address, subject, send_at, tags, metadata, created_at";
+    private static final String RECIPIENT_COLUMNS = "email, status, reason, attempts, last_response, updated_at";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Jdbi jdbi;
     private final EventLog events;
@@ -143,14 +148,9 @@ public final class MessageIndex {
 
     /** A message within the caller's reach (its tenant, and its domain for a domain-limited key). */
     public Optional<MessageView> find(Scope scope, String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, tenant_id, domain_id, from_address, subject, send_at, tags, metadata, created_at "
-                        + "FROM messages WHERE id = :id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new MessageView(rs.getString("id"), rs.getString("tenant_id"), rs.getString("domain_id"),
-                        rs.getString("from_address"), rs.getString("subject"), Rows.instant(rs, "send_at"),
-                        fromJson(rs.getString("tags"), new TypeReference<List<String>>() {}),
-                        fromJson(rs.getString("metadata"), new TypeReference<Map<String, String>>() {}),
-                        Rows.instant(rs, "created_at"), List.of()))
+                .map((rs, ctx) -> message(rs))
                 .findOne()
                 .filter(message -> scope.coversDomain(message.tenantId(), message.domainId()))
                 .map(message -> withRecipients(h, message)));
@@ -182,13 +182,13 @@ public final class MessageIndex {
         });
     }
 
-    /** Marks the given recipients cancelled, if still queued, and announces each one that changed. */
-    public void cancel(MessageView message, List<Integer> positions, Instant at) {
-        jdbi.useTransaction(h -> {
+    /** Marks the given recipients cancelled, if still queued or deferred, and announces each one that changed; returns how many. */
+    public int cancel(MessageView message, List<Integer> positions, Instant at) {
+        return jdbi.inTransaction(h -> {
             var announced = new ArrayList<EventLog.NewEvent>();
             for (int position : positions) {
                 int changed = h.createUpdate("UPDATE message_recipients SET status = 'CANCELLED', updated_at = :at "
-                                + "WHERE message_id = :message AND position = :position AND status = 'QUEUED'")
+                                + "WHERE message_id = :message AND position = :position AND status IN ('QUEUED', 'DEFERRED')")
                         .bind("at", Rows.timestamp(at)).bind("message", message.id()).bind("position", position).execute();
                 if (changed == 1) {
                     announced.add(new EventLog.NewEvent(message.tenantId(), "message.cancelled", message.id(),
@@ -196,6 +196,39 @@ public final class MessageIndex {
                 }
             }
             events.appendAll(h, announced);
+            return announced.size();
+        });
+    }
+
+    /** Ids of the tenant's messages after {@code after} (in id order) that have a recipient still queued or deferred. */
+    public List<String> unfinished(String tenantId, String after, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT m.id FROM messages m JOIN message_recipients r ON r.message_id = m.id "
+                        + "WHERE m.tenant_id = :tenant AND m.id > :after AND r.status IN ('QUEUED', 'DEFERRED') ORDER BY m.id LIMIT :limit")
+                .bind("tenant", tenantId).bind("after", after == null ? "" : after).bind("limit", limit)
+                .mapTo(String.class).list());
+    }
+
+    /**
+     * One page of a tenant's messages in id order, each with its recipients (for the export: what
+     * {@link #find} shows of each, never a body).
+     */
+    public Page<MessageView> page(String tenantId, String after, int limit) {
+        return jdbi.withHandle(h -> {
+            var messages = h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE tenant_id = :tenant AND id > :after "
+                            + "ORDER BY id LIMIT :limit")
+                    .bind("tenant", tenantId).bind("after", after == null ? "" : after).bind("limit", limit + 1)
+                    .map((rs, ctx) -> message(rs)).list();
+            var page = Page.of(messages, limit, MessageView::id);
+            if (page.data().isEmpty()) {
+                return page;
+            }
+            var recipients = new HashMap<String, List<MessageView.RecipientView>>();
+            h.createQuery("SELECT message_id, " + RECIPIENT_COLUMNS + " FROM message_recipients WHERE message_id IN (<ids>) "
+                            + "ORDER BY message_id, position")
+                    .bindList("ids", page.data().stream().map(MessageView::id).toList())
+                    .map((rs, ctx) -> Map.entry(rs.getString("message_id"), recipient(rs)))
+                    .forEach(entry -> recipients.computeIfAbsent(entry.getKey(), id -> new ArrayList<>()).add(entry.getValue()));
+            return page.map(message -> message.withRecipients(recipients.getOrDefault(message.id(), List.of())));
         });
     }
 
@@ -207,14 +240,24 @@ public final class MessageIndex {
     }
 
     private static MessageView withRecipients(Handle h, MessageView message) {
-        var recipients = h.createQuery("SELECT email, status, reason, attempts, last_response, updated_at FROM message_recipients "
-                        + "WHERE message_id = :id ORDER BY position")
+        var recipients = h.createQuery("SELECT " + RECIPIENT_COLUMNS + " FROM message_recipients WHERE message_id = :id ORDER BY position")
                 .bind("id", message.id())
-                .map((rs, ctx) -> new MessageView.RecipientView(rs.getString("email"), RecipientStatus.valueOf(rs.getString("status")),
-                        rs.getString("reason"), rs.getInt("attempts"), rs.getString("last_response"), Rows.instant(rs, "updated_at")))
+                .map((rs, ctx) -> recipient(rs))
                 .list();
-        return new MessageView(message.id(), message.tenantId(), message.domainId(), message.from(), message.subject(), message.sendAt(),
-                message.tags(), message.metadata(), message.createdAt(), recipients);
+        return message.withRecipients(recipients);
+    }
+
+    private static MessageView message(ResultSet rs) throws SQLException {
+        return new MessageView(rs.getString("id"), rs.getString("tenant_id"), rs.getString("domain_id"),
+                rs.getString("from_address"), rs.getString("subject"), Rows.instant(rs, "send_at"),
+                fromJson(rs.getString("tags"), new TypeReference<List<String>>() {}),
+                fromJson(rs.getString("metadata"), new TypeReference<Map<String, String>>() {}),
+                Rows.instant(rs, "created_at"), List.of());
+    }
+
+    private static MessageView.RecipientView recipient(ResultSet rs) throws SQLException {
+        return new MessageView.RecipientView(rs.getString("email"), RecipientStatus.valueOf(rs.getString("status")),
+                rs.getString("reason"), rs.getInt("attempts"), rs.getString("last_response"), Rows.instant(rs, "updated_at"));
     }
 
     private static EventLog.NewEvent event(MessageRecord record, MessageRecord.Recipient recipient) {

@@ -15,4 +15,8 @@ public record MessageView(String id, String tenantId, String domainId, String fr
                 record.tags(), record.metadata(), record.createdAt(), record.recipients().stream()
                         .map(r -> new RecipientView(r.email(), r.status(), r.reason(), 0, null, record.createdAt())).toList());
     }
+
+    MessageView withRecipients(List<RecipientView> newRecipients) {
+        return new MessageView(id, tenantId, domainId, from, subject, sendAt, tags, metadata, createdAt, newRecipients);
+    }
 }

@@ -1,6 +1,10 @@
 package dev.mailroom.feedback;
 
 import dev.mailroom.message.EmailAddress;
+import dev.mailroom.store.Page;
+import dev.mailroom.tenancy.Csv;
+import dev.mailroom.tenancy.ExportPart;
+import dev.mailroom.tenancy.Scope;
 import dev.mailroom.tenancy.FieldError;
 import dev.mailroom.tenancy.ValidationException;
 import java.util.ArrayList;
@@ -23,13 +27,27 @@ public final class SuppressionCsv {
     /** One address to suppress, as a line of an import gave it; {@code domainId} null when the line names none. */
     public record Row(String email, String domainId, SuppressionReason reason) {}
 
+    /** The export's header line. */
+    public static final String HEADER = Csv.line("email", "domain_id", "reason", "created_at");
+
     public static String write(List<Suppression> entries) {
-        var csv = new StringBuilder("email,domain_id,reason,created_at\r\n");
-        for (var entry : entries) {
-            csv.append(field(entry.email())).append(',').append(entry.domainId() == null ? "" : entry.domainId()).append(',')
-                    .append(entry.reason().name().toLowerCase(Locale.ROOT)).append(',').append(entry.createdAt()).append("\r\n");
-        }
+        var csv = new StringBuilder(HEADER);
+        entries.forEach(entry -> csv.append(line(entry)));
         return csv.toString();
+    }
+
+    /** {@code suppressions.csv} of a tenant's export zip: this CSV, read a page at a time. */
+    public static ExportPart exportPart(SuppressionList list) {
+        return ExportPart.text("suppressions.csv", "the suppression list as GET /v1/suppressions/export gives it: CSV email,domain_id,reason,created_at",
+                (tenantId, print) -> {
+                    print.accept(HEADER);
+                    Page.forEach((after, limit) -> list.list(Scope.tenant(tenantId), null, after, limit), entry -> print.accept(line(entry)));
+                });
+    }
+
+    /** One entry as a line of the export. */
+    public static String line(Suppression entry) {
+        return Csv.line(entry.email(), entry.domainId(), entry.reason().name().toLowerCase(Locale.ROOT), entry.createdAt().toString());
     }
 
     /** Reads an import; a reason left out is {@code manual}. */
@@ -71,9 +89,5 @@ public final class SuppressionCsv {
         var stripped = value.strip();
         return stripped.length() >= 2 && stripped.startsWith("\"") && stripped.endsWith("\"")
                 ? stripped.substring(1, stripped.length() - 1).replace("\"\"", "\"") : stripped;
-    }
-
-    private static String field(String value) {
-        return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
     }
 }

@@ -174,7 +174,7 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Cancels the recipients of a message that are still queued, in one synced write; returns
+     * Cancels the recipients of a message that are still queued or deferred, in one synced write; returns
      * the indexes cancelled. The states are read on the committer thread from what is committed:
      * a state change staged in the same group is not seen (delivery must check a recipient's
      * state again before sending it). Their queue entries stay until {@link #due} finds them stale.
@@ -187,7 +187,7 @@ public final class Spool implements AutoCloseable {
             cancelled.clear();
             try (var iterator = db.newIterator(states)) {
                 for (iterator.seek(prefix); iterator.isValid() && isRecipientOf(iterator.key(), prefix); iterator.next()) {
-                    if (stateOf(iterator.value()) == RecipientState.QUEUED) {
+                    if (!stateOf(iterator.value()).finished()) {
                         batch.put(states, iterator.key(), value);
                         cancelled.add(ByteBuffer.wrap(iterator.key(), prefix.length, Integer.BYTES).getInt());
                     }

@@ -1,6 +1,7 @@
 package dev.mailroom.store;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** One page of a list ordered by id, and the cursor (the last id) to ask for the next one. */
@@ -19,5 +20,20 @@ public record Page<T>(List<T> data, String nextCursor) {
         }
         var data = rows.subList(0, limit);
         return new Page<>(List.copyOf(data), id.apply(data.getLast()));
+    }
+
+    /** A paged listing: the page after {@code after} (null: the first), of at most {@code limit} rows. */
+    public interface Source<T> {
+        Page<T> page(String after, int limit);
+    }
+
+    /** Every row of a listing, read a page at a time, so that memory holds one page however long the list. */
+    public static <T> void forEach(Source<T> source, Consumer<? super T> action) {
+        String cursor = null;
+        do {
+            var page = source.page(cursor, MAX_LIMIT);
+            page.data().forEach(action);
+            cursor = page.nextCursor();
+        } while (cursor != null);
     }
 }

@@ -44,6 +44,8 @@ public final class Submission {
     /** How long acceptance waits for room in the index writer's queue before answering "busy". */
     static final Duration INDEX_ROOM_WAIT = Duration.ofSeconds(5);
     private static final String CONTROL_PREFIX = "x-mailroom-";
+    /** Messages read per query when cancelling a tenant's queue. */
+    private static final int CANCEL_BATCH = 500;
     static final int MAX_TAGS = 10;
     static final int MAX_TAG_LENGTH = 100;
     static final int MAX_INDEXED_SUBJECT = 1000;
@@ -200,25 +202,57 @@ public final class Submission {
 
     /** Cancels a scheduled message's recipients that have not been sent; only before its send_at. */
     public synchronized MessageView cancel(Scope scope, String id) throws InterruptedException {
-        if (!indexWriter.flush(Duration.ofSeconds(10))) {
-            throw new IllegalStateException("the database is behind with recording accepted mail; try again shortly");
-        }
+        flushIndex();
         var message = index.find(scope, id).orElseThrow(() -> new NotFoundException("message", id));
         if (message.sendAt() == null || !message.sendAt().isAfter(clock.instant())) {
             throw new ConflictException(null, "message " + id + " is not scheduled for later (send_at), so it cannot be cancelled");
         }
-        spool.cancelQueued(id);
+        cancelUnfinished(message);
+        return index.find(scope, id).orElseThrow();
+    }
+
+    /**
+     * Cancels every queued or deferred recipient of a tenant (which is offboarded: nothing new comes
+     * in meanwhile) in this node's spool and in the index; returns how many were cancelled.
+     */
+    public synchronized int cancelTenant(String tenantId) throws InterruptedException {
+        flushIndex();
+        int cancelled = 0;
+        List<String> ids;
+        String after = null;
+        do {
+            ids = index.unfinished(tenantId, after, CANCEL_BATCH);
+            for (var id : ids) {
+                cancelled += cancelUnfinished(index.find(Scope.tenant(tenantId), id).orElseThrow());
+            }
+            after = ids.isEmpty() ? after : ids.getLast();
+        } while (ids.size() == CANCEL_BATCH);
+        return cancelled;
+    }
+
+    /** Whether a recipient of the tenant is still queued or deferred. */
+    public boolean hasUnfinished(String tenantId) {
+        return !index.unfinished(tenantId, null, 1).isEmpty();
+    }
+
+    private void flushIndex() throws InterruptedException {
+        if (!indexWriter.flush(Duration.ofSeconds(10))) {
+            throw new IllegalStateException("the database is behind with recording accepted mail; try again shortly");
+        }
+    }
+
+    private int cancelUnfinished(MessageView message) {
+        spool.cancelQueued(message.id());
         // every recipient cancelled in the spool, now or by an earlier attempt that failed halfway
-        var states = spool.states(id);
+        var states = spool.states(message.id());
         var positions = new ArrayList<Integer>();
-        for (var recipient : index.recipientsOf(id)) {
+        for (var recipient : index.recipientsOf(message.id())) {
             var spoolIndex = recipient.spoolIndex();
             if (spoolIndex != null && spoolIndex < states.size() && states.get(spoolIndex) == RecipientState.CANCELLED) {
                 positions.add(recipient.position());
             }
         }
-        index.cancel(message, positions, now());
-        return index.find(scope, id).orElseThrow();
+        return index.cancel(message, positions, now());
     }
 
     /**

@@ -61,20 +61,23 @@ public final class TenantRepository {
                 .list());
     }
 
-    private static void insertStep(Handle h, String tenantId, LifecycleStep step) {
+    static void insertStep(Handle h, String tenantId, LifecycleStep step) {
         h.createUpdate("INSERT INTO tenant_lifecycle (tenant_id, state, entered_at, note) VALUES (:id, :state, :at, :note)")
                 .bind("id", tenantId).bind("state", step.state().name()).bind("at", Rows.timestamp(step.enteredAt()))
                 .bind("note", step.note()).execute();
     }
 
     /**
-     * Writes the whole record but its pool; its id and creation time never change. The pool moves
-     * only by {@link #changePool}, so that writing a record read before a move cannot undo the move.
+     * Writes what a client edits: name, metadata and caps. Status, life cycle and pool move only by
+     * their own compare-and-set methods, so that writing a record read before a pause, an offboarding
+     * or a pool move cannot undo it.
      */
     public void update(Tenant tenant) {
-        jdbi.useHandle(h -> bind(h.createUpdate("UPDATE tenants SET name = :name, status = :status, status_reason = :reason, "
-                + "lifecycle = :lifecycle, metadata = :metadata, hourly_cap = :hourly, daily_cap = :daily, created_at = :created, "
-                + "updated_at = :updated WHERE id = :id"), tenant)
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET name = :name, metadata = :metadata, hourly_cap = :hourly, daily_cap = :daily, "
+                        + "updated_at = :updated WHERE id = :id")
+                .bind("id", tenant.id()).bind("name", tenant.name()).bind("metadata", toJson(tenant.metadata()))
+                .bindByType("hourly", tenant.hourlyCap(), Integer.class).bindByType("daily", tenant.dailyCap(), Integer.class)
+                .bind("updated", Rows.timestamp(tenant.updatedAt()))
                 .execute());
     }
 

@@ -150,6 +150,11 @@ public final class TenantService {
         changeListeners.add(listener);
     }
 
+    /** Tells the listeners of a change made elsewhere in tenancy (offboarding, restore, purge). */
+    void changed() {
+        changeListeners.forEach(Runnable::run);
+    }
+
     public Tenant get(Scope scope, String id) {
         return tenants.find(scope, id).orElseThrow(() -> new NotFoundException("tenant", id));
     }

@@ -67,6 +67,37 @@ class CommandLineTest {
     }
 
     @Test
+    void exportsATenantToAZipAndLeavesNoFileWhenRefused() throws Exception {
+        var tenant = new ObjectMapper().readTree(run("tenant", "create", "Client A", "--url", url, "--key", TestServer.ADMIN_KEY).out())
+                .path("id").asText();
+        var zip = dataDir.resolve("client-a.zip");
+
+        var exported = run("export", tenant, "--out", zip.toString(), "--url", url, "--key", TestServer.ADMIN_KEY);
+
+        assertThat(exported.exit()).as(exported.err()).isZero();
+        var names = new java.util.ArrayList<String>();
+        String tenantJson = null;
+        try (var in = new java.util.zip.ZipInputStream(java.nio.file.Files.newInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                names.add(entry.getName());
+                var text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (entry.getName().equals("tenant.json")) {
+                    tenantJson = text;
+                }
+            }
+        }
+        assertThat(names).contains("README.txt", "tenant.json", "domains.json", "events.jsonl");
+        assertThat(new ObjectMapper().readTree(tenantJson).path("name").asText()).isEqualTo("Client A");
+
+        var missing = dataDir.resolve("missing.zip");
+        var refused = run("export", "tnt_missing", "--out", missing.toString(), "--url", url, "--key", TestServer.ADMIN_KEY);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("HTTP 404");
+        assertThat(missing).doesNotExist();
+        assertThat(dataDir.resolve("missing.zip.part")).doesNotExist();
+    }
+
+    @Test
     void failuresAreExplainedWithTheFieldsAtFault() {
         var bad = run("domain", "add", "tnt_x", "bad_name", "--stream", "promo", "--url", url, "--key", TestServer.ADMIN_KEY);
         assertThat(bad.exit()).isEqualTo(1);

@@ -11,9 +11,9 @@ import javax.net.ssl.SSLSession;
  * recipient starting "closing" gets 421; the user "explode" or a message containing "explode" makes
  * the handler throw.
  */
-final class RecordingHandler implements SubmissionHandler.Factory {
+public final class RecordingHandler implements SubmissionHandler.Factory {
     final List<String> events = new CopyOnWriteArrayList<>();
-    final List<SubmissionHandler.Transaction> transactions = new CopyOnWriteArrayList<>();
+    public final List<SubmissionHandler.Transaction> transactions = new CopyOnWriteArrayList<>();
     /** Whether MAIL FROM needs a login first, as for a client outside the trusted networks. */
     volatile boolean requireAuth;
 
