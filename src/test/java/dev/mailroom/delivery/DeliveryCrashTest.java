@@ -58,6 +58,9 @@ class DeliveryCrashTest {
                         r.path("type").asText(), r.path("name").asText(), r.path("value").asText(), true, RecordStatus.PENDING, "").zoneLine()));
                 knot.publish(lines);
                 assertThat(mailroom.post("/v1/domains/" + domain.path("id").asText() + "/verify", "").path("status").asText()).isEqualTo("verified");
+                // a test of crash safety, not of warm-up: the new domain gets no daily cap
+                var uncapped = mailroom.send("PUT", "/v1/domains/" + domain.path("id").asText() + "/warmup", "{\"enabled\":false}");
+                assertThat(uncapped.statusCode()).as(uncapped.body()).isEqualTo(200);
                 for (int batch = 0; batch < MESSAGES / 500; batch++) {
                     var messages = new StringBuilder();
                     for (int i = 0; i < 500; i++) {
