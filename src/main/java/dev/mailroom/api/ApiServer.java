@@ -9,6 +9,8 @@ import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.Compliance;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
@@ -51,7 +53,8 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Alerts alerts, Clock clock, BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Alerts alerts, Blocklists blocklists, Compliance compliance, Clock clock,
+            BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -92,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);
         new AlertRoutes(services.alerts()).register(table);
+        new BlocklistRoutes(services.blocklists(), services.compliance()).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));

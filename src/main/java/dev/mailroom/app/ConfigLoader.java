@@ -105,7 +105,11 @@ public final class ConfigLoader {
             new Key("webhooks.allow_private", "false", ConfigLoader::bool),
             new Key("suppression.soft_bounce_limit", "5", text -> integer(text, 0, 1000)),
             new Key("suppression.soft_bounce_window", "30d", ConfigLoader::duration),
-            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)));
+            new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
+            new Key("blocklists.ip_zones", "zen.spamhaus.org,b.barracudacentral.org,bl.spamcop.net", ConfigLoader::zones),
+            new Key("blocklists.domain_zones", "dbl.spamhaus.org,multi.uribl.com", ConfigLoader::zones),
+            new Key("blocklists.interval", "1h", ConfigLoader::optionalInterval),
+            new Key("compliance.interval", "1h", ConfigLoader::optionalInterval));
 
     private ConfigLoader() {}
 
@@ -170,7 +174,10 @@ public final class ConfigLoader {
                 (Boolean) values.get("webhooks.allow_private"),
                 new MailroomConfig.SoftBounces((Integer) values.get("suppression.soft_bounce_limit"),
                         (Duration) values.get("suppression.soft_bounce_window")),
-                (Integer) values.get("reputation.min_volume"));
+                (Integer) values.get("reputation.min_volume"),
+                new MailroomConfig.Blocklists(castList(values.get("blocklists.ip_zones")), castList(values.get("blocklists.domain_zones")),
+                        (Duration) values.get("blocklists.interval")),
+                (Duration) values.get("compliance.interval"));
     }
 
     /** The delivery.* keys, with the provider rules read against the site defaults they fill in. */
@@ -333,6 +340,16 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be longer than zero");
         }
         return duration;
+    }
+
+    /** How often a check runs; empty or 0 turn it off (null). */
+    private static Duration optionalInterval(String text) {
+        return text.isEmpty() || text.equals("0") ? null : duration(text);
+    }
+
+    /** DNS zones, each a host name (a blocklist's, e.g. zen.spamhaus.org). */
+    private static List<String> zones(String text) {
+        return list(text).stream().map(DomainNames::normalise).toList();
     }
 
     private static HostPort optionalHostPort(String text) {

@@ -43,6 +43,9 @@ import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.message.TrackingToken;
 import dev.mailroom.message.Verp;
 import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.Compliance;
+import dev.mailroom.reputation.DomainTraffic;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.SmtpSubmissionHandler;
@@ -110,6 +113,8 @@ public final class Mailroom implements AutoCloseable {
     /** Delivery's shared limits when redis.url is set; null otherwise. */
     private final JedisPooled redis;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    /** The scheduled blocklist and compliance checks. */
+    private final java.util.concurrent.ScheduledExecutorService checks;
     private final ApiServer api;
     private final SmtpServer smtp;
     private final SmtpServer inbound;
@@ -122,7 +127,7 @@ public final class Mailroom implements AutoCloseable {
 
     private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
             Delivery delivery, Webhooks webhooks, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics,
+            java.util.concurrent.ScheduledExecutorService checks, ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics,
             DmarcReports dmarcReports) {
         this.smtp = smtp;
         this.inbound = inbound;
@@ -135,6 +140,7 @@ public final class Mailroom implements AutoCloseable {
         this.webhooks = webhooks;
         this.redis = redis;
         this.housekeeping = housekeeping;
+        this.checks = checks;
         this.api = api;
         this.monitor = monitor;
         this.dns = dns;
@@ -164,6 +170,7 @@ public final class Mailroom implements AutoCloseable {
         JedisPooled redis = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
+        java.util.concurrent.ScheduledExecutorService checks = null;
         DomainMonitor monitor = null;
         AuthoritativeServer dns = null;
         ApiServer api = null;
@@ -245,9 +252,14 @@ public final class Mailroom implements AutoCloseable {
                     suppressions, events, config.platformDomain(), clock);
             var dmarcReports = new DmarcReports(jdbi, domainRepository, ids, clock);
             var alerts = new Alerts(jdbi, events, ids, clock);
+            // uncached: a check asked for right after a delisting or a DNS change must see it
+            var blocklists = new Blocklists(jdbi, resolver.fresh(), pools, tenants, domainRepository, alerts,
+                    new Blocklists.Settings(config.blocklists().ipZones(), config.blocklists().domainZones()), clock);
+            var compliance = new Compliance(domains, domainRepository, poolAssignments, resolver.fresh(), UNMEASURED_TRAFFIC, alerts, clock);
+            checks = checks(blocklists, config.blocklists().interval(), compliance, config.complianceInterval());
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, clock,
-                    () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, blocklists, compliance,
+                    clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -270,14 +282,14 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor,
-                    dns, gcMetrics, dmarcReports);
+            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, checks, api, smtp, inbound,
+                    monitor, dns, gcMetrics, dmarcReports);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), stopper(checks), webhooks, delivery, redis, indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, stopper(housekeeping), stopper(checks), webhooks, delivery, redis, indexWriter, spool, database);
             throw e;
         }
     }
@@ -330,8 +342,10 @@ public final class Mailroom implements AutoCloseable {
         inbound.close();
         api.close();
         housekeeping.shutdownNow();
+        checks.shutdownNow();
         try {
             housekeeping.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            checks.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -446,6 +460,50 @@ public final class Mailroom implements AutoCloseable {
             }
         }, 1, HOUSEKEEPING_TICK.toMinutes(), java.util.concurrent.TimeUnit.MINUTES);
         return executor;
+    }
+
+    /**
+     * Traffic figures come from the reputation statistics, merged separately: until they are
+     * wired here nothing is measured, so no domain counts as a bulk sender and complaint rates
+     * show as unknown.
+     */
+    private static final DomainTraffic UNMEASURED_TRAFFIC = new DomainTraffic() {
+        @Override
+        public long dailyVolume(String domainId, String provider) {
+            return 0;
+        }
+
+        @Override
+        public Double complaintRate(String domainId) {
+            return null;
+        }
+    };
+
+    /** The blocklist and compliance checks, each every its interval (null: off), the first a minute after start. */
+    private static java.util.concurrent.ScheduledExecutorService checks(Blocklists blocklists, Duration blocklistInterval, Compliance compliance,
+            Duration complianceInterval) {
+        var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reputation-checks").factory());
+        if (blocklistInterval != null) {
+            schedule(executor, blocklistInterval, "blocklist check", () -> {
+                var run = blocklists.check();
+                LOG.info("Blocklists: {} queries, {} listings, {} without a verdict", run.queries(), run.listed().size(), run.failures().size());
+            });
+        }
+        if (complianceInterval != null) {
+            schedule(executor, complianceInterval, "compliance check",
+                    () -> LOG.info("Compliance: {} verified domains checked against the bulk-sender rules", compliance.checkAll()));
+        }
+        return executor;
+    }
+
+    private static void schedule(java.util.concurrent.ScheduledExecutorService executor, Duration interval, String what, Runnable task) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed; it runs again in {}", what, interval, e);
+            }
+        }, Duration.ofMinutes(1).toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static AutoCloseable stopper(java.util.concurrent.ExecutorService executor) {

@@ -36,7 +36,12 @@ public record MailroomConfig(
         Delivery delivery,
         boolean webhooksAllowPrivate,
         SoftBounces softBounces,
-        int reputationMinVolume) {
+        int reputationMinVolume,
+        Blocklists blocklists,
+        Duration complianceInterval) {
+
+    /** The blocklists.* keys: the DNSBL zones to ask and how often; a null interval turns the checks off. */
+    public record Blocklists(List<String> ipZones, List<String> domainZones, Duration interval) {}
 
     /** suppression.soft_bounce_*: this many soft bounces of an address within the window suppress it (0: never). */
     public record SoftBounces(int limit, Duration window) {}
