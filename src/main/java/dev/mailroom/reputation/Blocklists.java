@@ -241,11 +241,15 @@ public final class Blocklists {
         var raised = new HashSet<Alert.Subject>();
         byIp.forEach((address, listings) -> {
             var subject = new Alert.Subject(null, "ip", address);
-            var pool = addresses.get(address);
             var data = data(listings);
-            data.put("pool_id", pool.id());
-            data.put("pool_name", pool.name());
-            alerts.raise(subject, ALERT_KIND, severity(listings), address + " (pool " + pool.name() + ") is listed on " + zones(listings), data);
+            var pool = addresses.get(address);
+            var where = "";
+            if (pool != null) { // null only when another node recorded an address this run did not see yet
+                data.put("pool_id", pool.id());
+                data.put("pool_name", pool.name());
+                where = " (pool " + pool.name() + ")";
+            }
+            alerts.raise(subject, ALERT_KIND, severity(listings), address + where + " is listed on " + zones(listings), data);
             raised.add(subject);
         });
         byDomain.forEach((domain, listings) -> {
@@ -261,11 +265,13 @@ public final class Blocklists {
     }
 
     /**
-     * Critical when a Spamhaus list names the subject: Gmail, Microsoft and Yahoo are known to
-     * refuse mail on Spamhaus listings; a listing elsewhere is a warning to look at.
+     * Critical when a Spamhaus list (public mirrors under spamhaus.org, Data Query Service under
+     * spamhaus.net) names the subject: the big mailbox providers act on Spamhaus listings; a
+     * listing elsewhere is a warning to look at.
      */
     private static Alert.Severity severity(List<Listing> listings) {
-        return listings.stream().anyMatch(listing -> listing.zone().endsWith(".spamhaus.org")) ? Alert.Severity.CRITICAL : Alert.Severity.WARNING;
+        return listings.stream().anyMatch(listing -> listing.zone().endsWith(".spamhaus.org") || listing.zone().endsWith(".spamhaus.net"))
+                ? Alert.Severity.CRITICAL : Alert.Severity.WARNING;
     }
 
     private static String zones(List<Listing> listings) {
