@@ -13,6 +13,8 @@ import dev.mailroom.reputation.Autopilot;
 import dev.mailroom.reputation.ReputationSettings;
 import dev.mailroom.reputation.TenantHealth;
 import dev.mailroom.reputation.Warmup;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.Compliance;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.submission.SubmissionRefused;
@@ -60,9 +62,9 @@ public final class ApiServer implements AutoCloseable {
     public record Services(TenantService tenants, TenantRepository tenantRepository, DomainService domains,
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
-            Tracker tracker, WebhookService webhooks, Alerts alerts, Warmup warmup, IdentityService identities, Stats stats,
-            TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings, Offboarding offboarding, TenantExport export,
-            Clock clock, BooleanSupplier storeHealthy) {}
+            Tracker tracker, WebhookService webhooks, Alerts alerts, Blocklists blocklists, Compliance compliance, Warmup warmup,
+            IdentityService identities, Stats stats, TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings,
+            Offboarding offboarding, TenantExport export, Clock clock, BooleanSupplier storeHealthy) {}
 
     public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
         var json = Json.mapper();
@@ -108,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
         identities.register(table);
         new StatsRoutes(services.stats(), services.tenants(), services.domains(), services.clock()).register(table);
         new ReputationRoutes(services.health(), services.autopilot(), services.reputationSettings(), services.tenants(), json).register(table);
+        new BlocklistRoutes(services.blocklists(), services.compliance()).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         var pages = new RouteTable(config.routes);

@@ -36,12 +36,12 @@ final class ReputationRoutes {
     }
 
     private void health(Context ctx) {
-        var key = Callers.require(ctx, Permission.READ);
+        var key = Callers.requireUnrestricted(ctx, Permission.READ);
         ctx.json(health.of(key.scope(), ctx.pathParam("id")));
     }
 
     private void thresholds(Context ctx) {
-        var key = Callers.require(ctx, Permission.READ);
+        var key = Callers.requireUnrestricted(ctx, Permission.READ);
         var id = tenants.get(key.scope(), ctx.pathParam("id")).id();
         ctx.json(view(id));
     }

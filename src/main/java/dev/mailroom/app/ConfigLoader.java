@@ -131,7 +131,11 @@ public final class ConfigLoader {
             new Key("reputation.tiers.standard.max_complaint_rate", "0.1%", ConfigLoader::fraction),
             new Key("reputation.tiers.standard.min_monthly_volume", "10000", text -> integer(text, 0, Integer.MAX_VALUE)),
             new Key("identities.from", "", ConfigLoader::optionalAddress),
-            new Key("offboarding.retention", "90d", ConfigLoader::duration));
+            new Key("offboarding.retention", "90d", ConfigLoader::duration),
+            new Key("blocklists.ip_zones", "zen.spamhaus.org,b.barracudacentral.org,bl.spamcop.net", ConfigLoader::zones),
+            new Key("blocklists.domain_zones", "dbl.spamhaus.org,multi.uribl.com", ConfigLoader::zones),
+            new Key("blocklists.interval", "1h", ConfigLoader::optionalInterval),
+            new Key("compliance.interval", "1h", ConfigLoader::optionalInterval));
 
     private ConfigLoader() {}
 
@@ -202,7 +206,11 @@ public final class ConfigLoader {
                         (Integer) values.get("warmup.target_daily_volume")),
                 reputation,
                 (EmailAddress) values.get("identities.from"),
-                (Duration) values.get("offboarding.retention"));
+                (Duration) values.get("offboarding.retention"),
+                new MailroomConfig.Blocklists(castList(values.get("blocklists.ip_zones")), castList(values.get("blocklists.domain_zones")),
+                        (Duration) values.get("blocklists.interval")),
+                (Duration) values.get("compliance.interval"));
+
 
     }
 
@@ -413,6 +421,16 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be longer than zero");
         }
         return duration;
+    }
+
+    /** How often a check runs; empty or 0 turn it off (null). */
+    private static Duration optionalInterval(String text) {
+        return text.isEmpty() || text.equals("0") ? null : duration(text);
+    }
+
+    /** DNS zones, each a host name (a blocklist's, e.g. zen.spamhaus.org). */
+    private static List<String> zones(String text) {
+        return list(text).stream().map(DomainNames::normalise).toList();
     }
 
     private static HostPort optionalHostPort(String text) {

@@ -56,6 +56,9 @@ import dev.mailroom.reputation.Tiers;
 import dev.mailroom.reputation.ReputationSettings;
 import dev.mailroom.reputation.TenantGate;
 import dev.mailroom.reputation.Warmup;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.Compliance;
+import dev.mailroom.reputation.StatsTraffic;
 import dev.mailroom.submission.Decorations;
 import dev.mailroom.submission.IdempotencyKeys;
 import dev.mailroom.submission.IdentityConfirmations;
@@ -131,6 +134,8 @@ public final class Mailroom implements AutoCloseable {
     /** Delivery's shared limits when redis.url is set; null otherwise. */
     private final JedisPooled redis;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    /** The scheduled blocklist and compliance checks. */
+    private final java.util.concurrent.ScheduledExecutorService checks;
     private final ApiServer api;
     private final SmtpServer smtp;
     private final SmtpServer inbound;
@@ -145,8 +150,8 @@ public final class Mailroom implements AutoCloseable {
 
     private Mailroom(Database database, Spool spool, Verp verp, TrackingToken trackingTokens, BatchedWriter<MessageRecord> indexWriter,
             Delivery delivery, Webhooks webhooks, JedisPooled redis, java.util.concurrent.ScheduledExecutorService housekeeping,
-            ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor, AuthoritativeServer dns, JvmGcMetrics gcMetrics,
-            DmarcReports dmarcReports, StatsRollup statsRollup, ReputationEngine reputation) {
+            java.util.concurrent.ScheduledExecutorService checks, ApiServer api, SmtpServer smtp, SmtpServer inbound, DomainMonitor monitor,
+            AuthoritativeServer dns, JvmGcMetrics gcMetrics, DmarcReports dmarcReports, StatsRollup statsRollup, ReputationEngine reputation) {
         this.smtp = smtp;
         this.inbound = inbound;
         this.database = database;
@@ -158,6 +163,7 @@ public final class Mailroom implements AutoCloseable {
         this.webhooks = webhooks;
         this.redis = redis;
         this.housekeeping = housekeeping;
+        this.checks = checks;
         this.api = api;
         this.monitor = monitor;
         this.dns = dns;
@@ -189,6 +195,7 @@ public final class Mailroom implements AutoCloseable {
         JedisPooled redis = null;
         Verp verp = null;
         java.util.concurrent.ScheduledExecutorService housekeeping = null;
+        java.util.concurrent.ScheduledExecutorService checks = null;
         DomainMonitor monitor = null;
         AuthoritativeServer dns = null;
         ApiServer api = null;
@@ -302,16 +309,21 @@ public final class Mailroom implements AutoCloseable {
             statsRollup = new StatsRollup(jdbi, events, statsPools(poolRepository, poolAssignments, tenantRepository), clock).start();
             var reputationConfig = config.reputation();
             var actions = new ReputationActions(jdbi, ids, clock);
-            var autopilot = new Autopilot(stats, alerts, tenants, reputationSettings, actions, pools, poolAssignments,
+            var autopilot = new Autopilot(stats, alerts, tenants, reputationSettings, actions, pools,
                     new Autopilot.Settings(reputationConfig.thresholds(), Duration.ofHours(24), config.delivery().shaping().tenantRate()), clock);
             var tiers = new Tiers(stats, actions, reputationConfig.tiers(), clock);
             var onboarding = new Onboarding(tenants, domainRepository, warmup, tiers, poolAssignments,
                     new Onboarding.Settings(reputationConfig.observationPeriod(), reputationConfig.applyTiers()), clock);
             reputation = new ReputationEngine(tenantRepository, pools, autopilot, onboarding, reputationConfig.interval()).start();
-            var health = new TenantHealth(tenants, pools, stats, alerts, actions, autopilot, warmup, tiers, clock);
+            // uncached: a check asked for right after a delisting or a DNS change must see it
+            var blocklists = new Blocklists(jdbi, resolver.fresh(), pools, tenants, domainRepository, alerts,
+                    new Blocklists.Settings(config.blocklists().ipZones(), config.blocklists().domainZones()), clock);
+            var compliance = new Compliance(domains, domainRepository, poolAssignments, resolver.fresh(), new StatsTraffic(stats, clock), alerts, clock);
+            checks = checks(blocklists, config.blocklists().interval(), compliance, config.complianceInterval());
+            var health = new TenantHealth(tenants, pools, stats, alerts, actions, autopilot, warmup, tiers, blocklists, compliance, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
-                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, warmup, identities, stats,
-                    health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
+                    dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, blocklists, compliance, warmup,
+                    identities, stats, health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             api = new ApiServer(settings, services, metrics).start();
             smtp = submissionServer(config, submission, credentials, clock);
@@ -334,14 +346,16 @@ public final class Mailroom implements AutoCloseable {
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
             LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
-            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, api, smtp, inbound, monitor,
-                    dns, gcMetrics, dmarcReports, statsRollup, reputation);
+            return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, checks, api, smtp, inbound,
+                    monitor, dns, gcMetrics, dmarcReports, statsRollup, reputation);
         } catch (IOException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), stopper(checks), webhooks, delivery, redis,
+                    indexWriter, spool, database);
             throw new UncheckedIOException("cannot start a listener (SMTP submission on " + config.smtpSubmissionListen()
                     + ", DNS on " + config.dnsAuthoritativeListen() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), webhooks, delivery, redis, indexWriter, spool, database);
+            closeQuietly(monitor, dns, smtp, inbound, api, reputation, statsRollup, stopper(housekeeping), stopper(checks), webhooks, delivery, redis,
+                    indexWriter, spool, database);
             throw e;
         }
     }
@@ -428,8 +442,10 @@ public final class Mailroom implements AutoCloseable {
         reputation.close();
         statsRollup.close();
         housekeeping.shutdownNow();
+        checks.shutdownNow();
         try {
             housekeeping.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            checks.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -549,6 +565,34 @@ public final class Mailroom implements AutoCloseable {
             }
         }, 1, HOUSEKEEPING_TICK.toMinutes(), java.util.concurrent.TimeUnit.MINUTES);
         return executor;
+    }
+
+
+    /** The blocklist and compliance checks, each every its interval (null: off), the first a minute after start. */
+    private static java.util.concurrent.ScheduledExecutorService checks(Blocklists blocklists, Duration blocklistInterval, Compliance compliance,
+            Duration complianceInterval) {
+        var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reputation-checks").factory());
+        if (blocklistInterval != null) {
+            schedule(executor, blocklistInterval, "blocklist check", () -> {
+                var run = blocklists.check();
+                LOG.info("Blocklists: {} queries, {} listings, {} without a verdict", run.queries(), run.listed().size(), run.failures().size());
+            });
+        }
+        if (complianceInterval != null) {
+            schedule(executor, complianceInterval, "compliance check",
+                    () -> LOG.info("Compliance: {} verified domains checked against the bulk-sender rules", compliance.checkAll()));
+        }
+        return executor;
+    }
+
+    private static void schedule(java.util.concurrent.ScheduledExecutorService executor, Duration interval, String what, Runnable task) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed; it runs again in {}", what, interval, e);
+            }
+        }, Duration.ofMinutes(1).toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static AutoCloseable stopper(java.util.concurrent.ExecutorService executor) {

@@ -40,11 +40,16 @@ public record MailroomConfig(
         dev.mailroom.reputation.Warmup.Settings warmup,
         Reputation reputation,
         dev.mailroom.message.EmailAddress identitiesFrom,
-        Duration offboardingRetention) {
+        Duration offboardingRetention,
+        Blocklists blocklists,
+        Duration complianceInterval) {
 
     /** The reputation.* keys beside min_volume: thresholds, how often the engine looks, onboarding and tiers. */
     public record Reputation(dev.mailroom.reputation.Thresholds thresholds, Duration interval, Duration observationPeriod, boolean applyTiers,
             dev.mailroom.reputation.Tiers.Criteria tiers) {}
+
+    /** The blocklists.* keys: the DNSBL zones to ask and how often; a null interval turns the checks off. */
+    public record Blocklists(List<String> ipZones, List<String> domainZones, Duration interval) {}
 
     /** suppression.soft_bounce_*: this many soft bounces of an address within the window suppress it (0: never). */
     public record SoftBounces(int limit, Duration window) {}

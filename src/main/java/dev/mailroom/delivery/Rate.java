@@ -10,17 +10,22 @@ public record Rate(int count, Duration per) {
         }
     }
 
-    /** Reads {@code <count>/<unit>}, the unit one of s, m, h, d: {@code 3000/h}. */
+    /**
+     * Reads {@code <count>/<unit>}, the unit one of s, m, h, d ({@code 3000/h}), or a period in
+     * milliseconds ({@code 1/2000ms}, as {@link #toString} writes a halved rate).
+     */
     public static Rate parse(String text) {
-        var matcher = java.util.regex.Pattern.compile("(\\d{1,9})/(s|m|h|d)").matcher(text.strip());
+        var matcher = java.util.regex.Pattern.compile("(\\d{1,9})/(s|m|h|d|[1-9]\\d{0,11}ms)").matcher(text.strip());
         if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1) {
             throw new IllegalArgumentException("expected a rate such as 10/s, 600/m or 3000/h, got '" + text + "'");
         }
-        var per = switch (matcher.group(2)) {
+        var unit = matcher.group(2);
+        var per = switch (unit) {
             case "s" -> Duration.ofSeconds(1);
             case "m" -> Duration.ofMinutes(1);
             case "h" -> Duration.ofHours(1);
-            default -> Duration.ofDays(1);
+            case "d" -> Duration.ofDays(1);
+            default -> Duration.ofMillis(Long.parseLong(unit.substring(0, unit.length() - 2)));
         };
         return new Rate(Integer.parseInt(matcher.group(1)), per);
     }
@@ -34,15 +39,11 @@ public record Rate(int count, Duration per) {
         return new Rate(1, per.multipliedBy(1L << h).dividedBy(count));
     }
 
+    /** As {@link #parse} reads it. */
     @Override
     public String toString() {
-        var unit = switch ((int) per.toSeconds()) {
-            case 1 -> "s";
-            case 60 -> "m";
-            case 3600 -> "h";
-            case 86400 -> "d";
-            default -> per.toMillis() + "ms";
-        };
+        var unit = per.equals(Duration.ofSeconds(1)) ? "s" : per.equals(Duration.ofMinutes(1)) ? "m" : per.equals(Duration.ofHours(1)) ? "h"
+                : per.equals(Duration.ofDays(1)) ? "d" : per.toMillis() + "ms";
         return count + "/" + unit;
     }
 

@@ -151,34 +151,43 @@ final class Scheduler implements AutoCloseable {
         long now = clock.millis();
         long next = now + MAX_SLEEP_MILLIS;
         for (var tenantId : spool.queuedTenants()) {
-            if (controls.holds(tenantId)) {
-                continue; // paused: its queue waits untouched; a resume wakes the scheduler
+            try {
+                next = Math.min(next, lookAt(tenantId, woken, now));
+            } catch (RuntimeException e) {
+                // one tenant's trouble (its controls unreadable) must not stop the others
+                LOG.warn("cannot schedule the queue of {} now; trying again shortly", tenantId, e);
             }
-            var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
-            boolean released = tenant.released.getAndSet(false);
-            if (!woken && !released && !tenant.rateLimited && tenant.nextDue > now) {
-                next = Math.min(next, tenant.nextDue);
-                continue;
-            }
-            int held = tenant.held.size();
-            int room;
-            int maxPriority = SpooledMessage.LOWEST_PRIORITY;
-            if (window - held >= window / 4 || tenant.rateLimited && held < window) {
-                room = window - held;
-            } else if (held < window + reserve) {
-                // a full window (bulk mail waiting at a slow site, say) still lets the tenant's transactional mail through
-                room = window + reserve - held;
-                maxPriority = 0;
-            } else {
-                continue; // refilled once it has drained well: each look walks past what is held
-            }
-            var rate = controls.rate(tenantId, tenantRate);
-            if (rate != null) {
-                room = Math.min(room, RATE_LIMITED_READ); // most of a long read would wait for tokens anyway
-            }
-            next = Math.min(next, take(tenantId, tenant, now, room, maxPriority, rate));
         }
         return next;
+    }
+
+    /** One look at one tenant's queue; returns when it next has something due (or may go on under its rate). */
+    private long lookAt(String tenantId, boolean woken, long now) {
+        if (controls.holds(tenantId)) {
+            return now + MAX_SLEEP_MILLIS; // paused: its queue waits untouched, looked at again each second
+        }
+        var tenant = tenants.computeIfAbsent(tenantId, id -> new Tenant());
+        boolean released = tenant.released.getAndSet(false);
+        if (!woken && !released && !tenant.rateLimited && tenant.nextDue > now) {
+            return tenant.nextDue;
+        }
+        int held = tenant.held.size();
+        int room;
+        int maxPriority = SpooledMessage.LOWEST_PRIORITY;
+        if (window - held >= window / 4 || tenant.rateLimited && held < window) {
+            room = window - held;
+        } else if (held < window + reserve) {
+            // a full window (bulk mail waiting at a slow site, say) still lets the tenant's transactional mail through
+            room = window + reserve - held;
+            maxPriority = 0;
+        } else {
+            return now + MAX_SLEEP_MILLIS; // refilled once it has drained well: each look walks past what is held
+        }
+        var rate = controls.rate(tenantId, tenantRate);
+        if (rate != null) {
+            room = Math.min(room, RATE_LIMITED_READ); // most of a long read would wait for tokens anyway
+        }
+        return take(tenantId, tenant, now, room, maxPriority, rate);
     }
 
     /** Takes a tenant's due recipients into delivery; returns when the tenant has more due. */

@@ -111,10 +111,6 @@ final class SiteSession implements Runnable {
             context.recorder().skip(recipient); // cancelled (or removed) since it was queued
             return true;
         }
-        if (context.controls().holds(recipient.tenantId())) {
-            context.recorder().skip(recipient); // paused since it was taken: it waits in the spool's queue
-            return true;
-        }
         awaitRates();
         if (context.stopping().get()) {
             context.recorder().skip(recipient); // still queued in the spool: the next start sends it
@@ -132,6 +128,11 @@ final class SiteSession implements Runnable {
                 giveUp(recipient, unreachable.get());
                 return false;
             }
+        }
+        // last, after the waits for rates and a connection: paused since it was taken, it waits in the spool's queue
+        if (context.controls().holds(recipient.tenantId())) {
+            context.recorder().skip(recipient);
+            return true;
         }
         send(recipient);
         return true;

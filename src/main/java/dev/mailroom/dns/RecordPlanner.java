@@ -93,7 +93,8 @@ public final class RecordPlanner {
         return key.selector() + "._domainkey." + domain;
     }
 
-    private static String returnPath(String domain) {
+    /** The return-path (envelope sender) domain Mailroom uses for a sending domain: bounces come back there, SPF is checked there. */
+    public static String returnPath(String domain) {
         return RETURN_PATH_LABEL + "." + domain;
     }
 

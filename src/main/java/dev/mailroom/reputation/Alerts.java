@@ -69,9 +69,13 @@ public final class Alerts {
             if (current.severity().compareTo(severity) >= 0) {
                 return current;
             }
-            h.createUpdate("UPDATE alerts SET severity = :severity, message = :message, data = :data, updated_at = :now WHERE id = :id")
+            int worsened = h.createUpdate("UPDATE alerts SET severity = :severity, message = :message, data = :data, updated_at = :now "
+                            + "WHERE id = :id AND state = 'OPEN' AND severity = :was")
                     .bind("severity", severity.name()).bind("message", message).bind("data", json(data)).bind("now", Rows.timestamp(now))
-                    .bind("id", current.id()).execute();
+                    .bind("id", current.id()).bind("was", current.severity().name()).execute();
+            if (worsened == 0) {
+                return current; // another node worsened or resolved it meanwhile, and announced that
+            }
             var escalated = new Alert(current.id(), current.tenantId(), current.subjectKind(), current.subjectId(), kind, severity,
                     Alert.State.OPEN, message, Map.copyOf(data), current.raisedAt(), now, null);
             announce(h, "alert.raised", escalated, Map.of("escalated_from", current.severity().name().toLowerCase(java.util.Locale.ROOT)));

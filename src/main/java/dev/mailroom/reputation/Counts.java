@@ -58,7 +58,9 @@ public record Counts(long sent, long delivered, long deferred, long hardBounced,
     public Rates rates(int minVolume) {
         long bounced = hardBounced + softBounced;
         long attempted = delivered + hardBounced + failed;
-        return new Rates(ratio(bounced, sent, minVolume), ratio(hardBounced, sent, minVolume), ratio(complained, delivered, minVolume),
+        // over what reached an outcome, not what was queued: both sides then count by when it happened,
+        // so mail held by a pause or a warm-up cap and sent later weighs in the window of its outcome
+        return new Rates(ratio(bounced, attempted, minVolume), ratio(hardBounced, attempted, minVolume), ratio(complained, delivered, minVolume),
                 ratio(delivered, attempted, minVolume));
     }
 

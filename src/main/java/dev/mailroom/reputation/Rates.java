@@ -2,7 +2,8 @@ package dev.mailroom.reputation;
 
 /**
  * Rates of a {@link Counts}, each null when its denominator was below the minimum volume:
- * bounce = (hard + soft bounced) / sent; hard bounce = hard bounced / sent; complaint =
- * complained / delivered; delivery = delivered / (delivered + hard bounced + failed).
+ * with attempted = delivered + hard bounced + failed: bounce = (hard + soft bounced) / attempted;
+ * hard bounce = hard bounced / attempted; complaint = complained / delivered; delivery =
+ * delivered / attempted.
  */
 public record Rates(Double bounceRate, Double hardBounceRate, Double complaintRate, Double deliveryRate) {}

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The record of what the reputation engine did to tenants, and why, and which of it people undid. */
@@ -39,13 +40,14 @@ public final class ReputationActions {
         this.clock = clock;
     }
 
-    public Action record(String tenantId, Kind kind, String reason, Map<String, Object> metrics, String previousPool) {
+    /** Records an action inside the transaction that takes it, so that the two exist together. */
+    public Action record(Handle h, String tenantId, Kind kind, String reason, Map<String, Object> metrics, String previousPool) {
         var action = new Action(ids.next("act"), tenantId, kind, reason, Map.copyOf(metrics), previousPool,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), null);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO reputation_actions (" + COLUMNS + ") VALUES (:id, :tenant, :action, :reason, :metrics, "
+        h.createUpdate("INSERT INTO reputation_actions (" + COLUMNS + ") VALUES (:id, :tenant, :action, :reason, :metrics, "
                         + ":previousPool, :taken, NULL)")
                 .bind("id", action.id()).bind("tenant", tenantId).bind("action", kind.name()).bind("reason", reason)
-                .bind("metrics", json(metrics)).bind("previousPool", previousPool).bind("taken", Rows.timestamp(action.takenAt())).execute());
+                .bind("metrics", json(metrics)).bind("previousPool", previousPool).bind("taken", Rows.timestamp(action.takenAt())).execute();
         return action;
     }
 

@@ -7,7 +7,9 @@ import dev.mailroom.delivery.Rate;
 import dev.mailroom.store.Rows;
 import java.time.Instant;
 import java.util.Map;
+import dev.mailroom.store.Constraints;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** What the reputation engine keeps per tenant beside the tenant's record. */
 public final class ReputationSettings {
@@ -47,13 +49,22 @@ public final class ReputationSettings {
         upsert(tenantId, "throttled_rate", rate.toString());
     }
 
+    /** Sets one column of the tenant's row, making the row if need be; of two nodes making it at once, the loser updates. */
     private void upsert(String tenantId, String column, Object value) {
-        jdbi.useTransaction(h -> {
-            int updated = h.createUpdate("UPDATE reputation_settings SET " + column + " = :value WHERE tenant_id = :tenant")
-                    .bindByType("value", value, value == null ? String.class : value.getClass()).bind("tenant", tenantId).execute();
-            if (updated == 0) {
+        var type = value == null ? String.class : value.getClass();
+        var update = "UPDATE reputation_settings SET " + column + " = :value WHERE tenant_id = :tenant";
+        jdbi.useHandle(h -> {
+            if (h.createUpdate(update).bindByType("value", value, type).bind("tenant", tenantId).execute() > 0) {
+                return;
+            }
+            try {
                 h.createUpdate("INSERT INTO reputation_settings (tenant_id, " + column + ") VALUES (:tenant, :value)")
-                        .bind("tenant", tenantId).bindByType("value", value, value == null ? String.class : value.getClass()).execute();
+                        .bind("tenant", tenantId).bindByType("value", value, type).execute();
+            } catch (UnableToExecuteStatementException e) {
+                if (!Constraints.violated(e)) {
+                    throw e;
+                }
+                h.createUpdate(update).bindByType("value", value, type).bind("tenant", tenantId).execute();
             }
         });
     }

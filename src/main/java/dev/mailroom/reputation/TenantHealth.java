@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything about a tenant's standing on one page: {@code GET /v1/tenants/{id}/health}. */
+/**
+ * Everything about a tenant's standing on one page: {@code GET /v1/tenants/{id}/health}. The
+ * compliance part looks up each domain's DNS now (uncached), so the page costs a few lookups.
+ */
 public final class TenantHealth {
     private static final Map<String, Duration> WINDOWS = windows();
     private final TenantService tenants;
@@ -22,6 +25,8 @@ public final class TenantHealth {
     private final Autopilot autopilot;
     private final Warmup warmup;
     private final Tiers tiers;
+    private final Blocklists blocklists;
+    private final Compliance compliance;
     private final Clock clock;
 
     /** Counts and rates over one window; {@code from} is later than a full window when an operator reset the rates. */
@@ -31,10 +36,11 @@ public final class TenantHealth {
 
     public record Report(String tenantId, String status, String statusReason, PoolView pool, String lifecycle, List<LifecycleStep> lifecycleHistory,
             Map<String, Window> rates, int minVolume, Map<String, Double> thresholds, List<Alert> alerts,
-            List<ReputationActions.Action> actions, List<Warmup.Progress> warmup, Tiers.Recommendation tier) {}
+            List<ReputationActions.Action> actions, List<Warmup.Progress> warmup, Tiers.Recommendation tier, List<Listing> blocklists,
+            List<ComplianceReport> compliance) {}
 
     public TenantHealth(TenantService tenants, PoolService pools, Stats stats, Alerts alerts, ReputationActions actions, Autopilot autopilot,
-            Warmup warmup, Tiers tiers, Clock clock) {
+            Warmup warmup, Tiers tiers, Blocklists blocklists, Compliance compliance, Clock clock) {
         this.tenants = tenants;
         this.pools = pools;
         this.stats = stats;
@@ -43,6 +49,8 @@ public final class TenantHealth {
         this.autopilot = autopilot;
         this.warmup = warmup;
         this.tiers = tiers;
+        this.blocklists = blocklists;
+        this.compliance = compliance;
         this.clock = clock;
     }
 
@@ -68,7 +76,7 @@ public final class TenantHealth {
         return new Report(tenant.id(), tenant.status().name().toLowerCase(java.util.Locale.ROOT), tenant.statusReason(), pool,
                 tenant.lifecycle().name().toLowerCase(java.util.Locale.ROOT), tenants.lifecycle(scope, tenantId), rates, stats.minVolume(),
                 autopilot.thresholdsFor(tenantId).asMap(), alerts.open(tenantId), actions.recent(tenantId, 20), warmup.progress(tenantId),
-                tiers.recommend(tenant));
+                tiers.recommend(tenant), blocklists.listingsForTenant(tenantId), compliance.forTenant(tenantId));
     }
 
     private static Map<String, Duration> windows() {

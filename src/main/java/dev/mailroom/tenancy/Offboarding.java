@@ -86,6 +86,10 @@ public final class Offboarding {
         if (tenant.status() == TenantStatus.OFFBOARDED) {
             throw new ConflictException(null, "tenant " + id + " is offboarded; restore it instead");
         }
+        if (cancelHeld && tenant.status() != TenantStatus.PAUSED) {
+            throw new ConflictException(null, "tenant " + id + " is " + tenant.status().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not paused: none of its mail is held, and queued: cancel would cancel mail on its way");
+        }
         int cancelled = cancelHeld ? queue.cancel(id) : 0;
         return new Resumed(tenants.resume(scope, id), cancelled);
     }

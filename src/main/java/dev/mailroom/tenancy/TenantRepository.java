@@ -86,7 +86,7 @@ public final class TenantRepository {
      * only if the tenant is still in the pool the move started from: of two moves at once, one wins,
      * so the events' {@code from} and {@code to} always chain. Returns whether it was stored.
      */
-    public boolean changePool(Tenant tenant, Tenant moved, Map<String, Object> why) {
+    public boolean changePool(Tenant tenant, Tenant moved, Map<String, Object> why, java.util.function.Consumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             int updated = h.createUpdate("UPDATE tenants SET pool_id = :to, updated_at = :updated WHERE id = :id AND pool_id = :from")
                     .bind("id", tenant.id())
@@ -101,15 +101,18 @@ public final class TenantRepository {
             data.put("from", tenant.pool());
             data.put("to", moved.pool());
             events.append(h, tenant.id(), "tenant.pool_changed", tenant.id(), data);
+            alsoInTransaction.accept(h);
             return true;
         });
     }
 
     /**
-     * Changes a tenant's status and reason and records the event announcing it, all or nothing,
-     * only if the status is still the one {@code tenant} was read with. Returns whether it was stored.
+     * Changes a tenant's status and reason and records the event announcing it (and whatever
+     * {@code alsoInTransaction} writes: the reason of an automatic action), all or nothing, only if
+     * the status is still the one {@code tenant} was read with. Returns whether it was stored.
      */
-    public boolean changeStatus(Tenant tenant, Tenant changed, String eventType, Map<String, Object> eventData) {
+    public boolean changeStatus(Tenant tenant, Tenant changed, String eventType, Map<String, Object> eventData,
+            java.util.function.Consumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             int updated = h.createUpdate("UPDATE tenants SET status = :to, status_reason = :reason, updated_at = :updated "
                             + "WHERE id = :id AND status = :from")
@@ -120,6 +123,7 @@ public final class TenantRepository {
                 return false;
             }
             events.append(h, tenant.id(), eventType, tenant.id(), eventData);
+            alsoInTransaction.accept(h);
             return true;
         });
     }

@@ -66,7 +66,7 @@ public final class TenantService {
             throw new ValidationException("reason", "is longer than " + REASON_MAX + " characters");
         }
         requireNotOffboarded(tenant);
-        return changeStatus(tenant, TenantStatus.PAUSED, reason.strip(), Map.of("automatic", false));
+        return changeStatus(tenant, TenantStatus.PAUSED, reason.strip(), Map.of("automatic", false), h -> {});
     }
 
     /** Lets a paused or throttled tenant's mail flow again; an active tenant stays as it is. */
@@ -76,7 +76,7 @@ public final class TenantService {
         if (tenant.status() == TenantStatus.ACTIVE) {
             return tenant;
         }
-        return changeStatus(tenant, TenantStatus.ACTIVE, null, Map.of("from", tenant.status().name().toLowerCase(java.util.Locale.ROOT)));
+        return changeStatus(tenant, TenantStatus.ACTIVE, null, Map.of("from", tenant.status().name().toLowerCase(java.util.Locale.ROOT)), h -> {});
     }
 
     /**
@@ -85,7 +85,8 @@ public final class TenantService {
      * {@code tenant.paused}. Answers empty when the tenant is no longer in {@code from} (an operator
      * changed it meanwhile), so that the engine never overrides a person.
      */
-    public java.util.Optional<Tenant> changeAutomatically(String id, TenantStatus from, TenantStatus to, String reason, Map<String, Object> details) {
+    public java.util.Optional<Tenant> changeAutomatically(String id, TenantStatus from, TenantStatus to, String reason, Map<String, Object> details,
+            java.util.function.Consumer<org.jdbi.v3.core.Handle> record) {
         if (to != TenantStatus.THROTTLED && to != TenantStatus.PAUSED) {
             throw new IllegalArgumentException("the reputation engine throttles or pauses, it does not set " + to);
         }
@@ -96,10 +97,29 @@ public final class TenantService {
         var data = new java.util.LinkedHashMap<String, Object>(details);
         data.put("automatic", true);
         try {
-            return java.util.Optional.of(changeStatus(tenant, to, reason, data));
+            return java.util.Optional.of(changeStatus(tenant, to, reason, data, record));
         } catch (ConflictException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * A pool move the reputation engine decided (isolation), with why, only if the tenant is
+     * still in {@code fromPool}: a person's move meanwhile wins. {@code record} writes the engine's
+     * own record of it in the same transaction.
+     */
+    public java.util.Optional<Tenant> changePoolAutomatically(String id, String fromPool, String toPool, Map<String, Object> why,
+            java.util.function.Consumer<org.jdbi.v3.core.Handle> record) {
+        var tenant = get(Scope.AGENCY, id);
+        if (tenant.status() == TenantStatus.OFFBOARDED || !java.util.Objects.equals(tenant.pool(), fromPool) || fromPool.equals(toPool)) {
+            return java.util.Optional.empty();
+        }
+        var moved = tenant.withPool(toPool, now());
+        if (!tenants.changePool(tenant, moved, why, record)) {
+            return java.util.Optional.empty();
+        }
+        changeListeners.forEach(Runnable::run);
+        return java.util.Optional.of(moved);
     }
 
     /**
@@ -115,7 +135,7 @@ public final class TenantService {
             return tenant;
         }
         var moved = tenant.withPool(poolId, now());
-        if (!tenants.changePool(tenant, moved, why)) {
+        if (!tenants.changePool(tenant, moved, why, h -> {})) {
             throw new ConflictException(null, "tenant " + id + " was moved to another pool at the same time; read it and try again");
         }
         changeListeners.forEach(Runnable::run);
@@ -160,14 +180,15 @@ public final class TenantService {
     }
 
     /** Changes the status only if no one changed it since it was read, and announces it in the same transaction. */
-    private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason, Map<String, Object> details) {
+    private Tenant changeStatus(Tenant tenant, TenantStatus status, String reason, Map<String, Object> details,
+            java.util.function.Consumer<org.jdbi.v3.core.Handle> alsoInTransaction) {
         var updated = tenant.withStatus(status, reason, now());
         var data = new java.util.LinkedHashMap<String, Object>();
         if (reason != null) {
             data.put("reason", reason);
         }
         data.putAll(details);
-        if (!tenants.changeStatus(tenant, updated, STATUS_EVENTS.get(status), data)) {
+        if (!tenants.changeStatus(tenant, updated, STATUS_EVENTS.get(status), data, alsoInTransaction)) {
             throw new ConflictException(null, "tenant " + tenant.id() + " changed status at the same time; read it and try again");
         }
         changeListeners.forEach(Runnable::run);

@@ -96,7 +96,7 @@ class PoolAssignmentsTest {
     void aTenantWhosePoolMovedMeanwhileIsNotMovedOnAStaleRead() {
         var stale = fixture.tenants.get(Scope.AGENCY, tenant.id());
         assignments.assignTenant(Scope.AGENCY, tenant.id(), "pool_premium");
-        assertThat(fixture.tenantRepository.changePool(stale, fixture.tenants.get(Scope.AGENCY, tenant.id()), java.util.Map.of())).isFalse();
+        assertThat(fixture.tenantRepository.changePool(stale, fixture.tenants.get(Scope.AGENCY, tenant.id()), java.util.Map.of(), h -> { })).isFalse();
         // a rename written from a record read before the move does not undo the move
         fixture.tenantRepository.update(stale);
         assertThat(fixture.tenants.get(Scope.AGENCY, tenant.id()).pool()).isEqualTo("pool_premium");

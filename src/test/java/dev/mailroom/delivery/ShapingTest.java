@@ -41,6 +41,12 @@ class ShapingTest {
         assertThat(Rate.parse("600/m")).isEqualTo(new Rate(600, Duration.ofMinutes(1)));
         assertThat(Rate.parse("60/m").halved(2)).isEqualTo(new Rate(15, Duration.ofMinutes(1)));
         assertThat(Rate.parse("2/s").halved(2)).isEqualTo(new Rate(1, Duration.ofSeconds(2)));
+        // a halved rate is stored as text (a throttle) and read back
+        for (var rate : new String[] {"1/s", "1/m", "3/h", "600/m"}) {
+            var halved = Rate.parse(rate).halved(1);
+            assertThat(Rate.parse(halved.toString())).isEqualTo(halved);
+        }
+        assertThat(Rate.parse("1/2000ms")).isEqualTo(new Rate(1, Duration.ofSeconds(2)));
     }
 
     @Test

@@ -95,6 +95,12 @@ public final class SendingFixture implements AutoCloseable {
         knot.publish(published);
     }
 
+    /** Takes zone-file lines added by {@link #publishZoneLines} out of what knot serves again. */
+    public void withdrawZoneLines(List<String> lines) throws Exception {
+        published.removeAll(lines);
+        knot.publish(published);
+    }
+
     /** A key of the tenant with the given permissions (and domains, when not null). */
     public String key(String tenant, String permissions, List<String> domainIds) {
         var body = "{\"tenant_id\":\"" + tenant + "\",\"permissions\":[" + permissions + "]"

@@ -72,11 +72,11 @@ class TenantRepositoryTest {
     void statusChangesAreAnnouncedAndTheEngineNeverOverridesAPerson() {
         var tenant = fixture.tenants.create("A", Map.of());
         var throttled = fixture.tenants.changeAutomatically(tenant.id(), TenantStatus.ACTIVE, TenantStatus.THROTTLED, "complaint rate 0.3% > 0.2%",
-                Map.of("complaint_rate", 0.003)).orElseThrow();
+                Map.of("complaint_rate", 0.003), h -> { }).orElseThrow();
         assertThat(throttled.status()).isEqualTo(TenantStatus.THROTTLED);
         // an operator resumed it meanwhile: the engine's pause, decided on the throttled tenant, is dropped
         fixture.tenants.resume(Scope.AGENCY, tenant.id());
-        assertThat(fixture.tenants.changeAutomatically(tenant.id(), TenantStatus.THROTTLED, TenantStatus.PAUSED, "x", Map.of())).isEmpty();
+        assertThat(fixture.tenants.changeAutomatically(tenant.id(), TenantStatus.THROTTLED, TenantStatus.PAUSED, "x", Map.of(), h -> { })).isEmpty();
         assertThat(fixture.tenants.resume(Scope.AGENCY, tenant.id()).status()).as("resuming an active tenant changes nothing").isEqualTo(TenantStatus.ACTIVE);
         fixture.tenants.pause(Scope.AGENCY, tenant.id(), "client asked");
 
