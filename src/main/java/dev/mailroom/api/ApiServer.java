@@ -93,7 +93,7 @@ public final class ApiServer implements AutoCloseable {
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);
         new AlertRoutes(services.alerts()).register(table);
-        new WarmupRoutes(services.domains(), services.warmup(), json).register(table);
+        new WarmupRoutes(services.domains(), services.pools(), services.warmup(), json).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
         new TrackingRoutes(services.tracker()).register(new RouteTable(config.routes));
