@@ -105,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
         new MessageRoutes(services.submission(), services.idempotency(), services.clock(), json).register(table);
         new WebhookRoutes(services.webhooks(), json).register(table);
         new AlertRoutes(services.alerts()).register(table);
-        new WarmupRoutes(services.domains(), services.warmup(), json).register(table);
+        new WarmupRoutes(services.domains(), services.pools(), services.warmup(), json).register(table);
         var identities = new IdentityRoutes(services.identities(), json);
         identities.register(table);
         new StatsRoutes(services.stats(), services.tenants(), services.domains(), services.clock()).register(table);

@@ -1,22 +1,30 @@
 package dev.mailroom.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.delivery.PoolService;
 import dev.mailroom.reputation.Warmup;
 import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.Permission;
 import io.javalin.http.Context;
+import java.util.List;
 
 /**
  * {@code /v1/domains/{id}/warmup}: where a domain's warm-up stands, and (agency keys only, as
  * warm-up protects the shared addresses) its own schedule, target volume, or no warm-up at all.
+ * {@code /v1/pools/{id}/warmup}: where each source address of a pool stands (agency keys).
  */
 final class WarmupRoutes {
     private final DomainService domains;
+    private final PoolService pools;
     private final Warmup warmup;
     private final ObjectMapper json;
 
-    WarmupRoutes(DomainService domains, Warmup warmup, ObjectMapper json) {
+    /** The warm-up of a pool's addresses, oldest first. */
+    record AddressWarmups(List<Warmup.Progress> data) {}
+
+    WarmupRoutes(DomainService domains, PoolService pools, Warmup warmup, ObjectMapper json) {
         this.domains = domains;
+        this.pools = pools;
         this.warmup = warmup;
         this.json = json;
     }
@@ -24,6 +32,13 @@ final class WarmupRoutes {
     void register(RouteTable routes) {
         routes.get("/v1/domains/{id}/warmup", this::get);
         routes.put("/v1/domains/{id}/warmup", this::put);
+        routes.get("/v1/pools/{id}/warmup", this::pool);
+    }
+
+    private void pool(Context ctx) {
+        Callers.requireAgency(ctx, Permission.READ);
+        var pool = pools.get(ctx.pathParam("id"));
+        ctx.json(new AddressWarmups(warmup.ipProgress(pool.id())));
     }
 
     private void get(Context ctx) {

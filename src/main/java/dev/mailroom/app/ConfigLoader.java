@@ -113,6 +113,8 @@ public final class ConfigLoader {
             new Key("reputation.min_volume", "100", text -> integer(text, 1, Integer.MAX_VALUE)),
             new Key("warmup.marketing", "1-3:5000,4-7:25000,8-14:50%,15-30:100%", WarmupSchedule::parse),
             new Key("warmup.transactional", "1:1000,2:2000,3:5000,4:10000,5:20000,6:40000,7:80000", WarmupSchedule::parse),
+            new Key("warmup.ip", "1:50,2:100,3:200,4:400,5:700,6:1000,7-8:1500,9-10:2500,11-12:4000,13-14:6000,15-16:9000,"
+                    + "17-18:13000,19-20:18000,21-22:25000,23-24:35000,25-26:50000,27-28:70000,29-30:100000", WarmupSchedule::parse),
             new Key("warmup.target_daily_volume", "100000", text -> integer(text, 1, Integer.MAX_VALUE)),
             new Key("reputation.interval", "1m", ConfigLoader::duration),
             new Key("reputation.bounce_rate.warning", "2%", ConfigLoader::fraction),
@@ -203,7 +205,7 @@ public final class ConfigLoader {
                         (Duration) values.get("suppression.soft_bounce_window")),
                 (Integer) values.get("reputation.min_volume"),
                 new Warmup.Settings((WarmupSchedule) values.get("warmup.marketing"), (WarmupSchedule) values.get("warmup.transactional"),
-                        (Integer) values.get("warmup.target_daily_volume")),
+                        (WarmupSchedule) values.get("warmup.ip"), (Integer) values.get("warmup.target_daily_volume")),
                 reputation,
                 (EmailAddress) values.get("identities.from"),
                 (Duration) values.get("offboarding.retention"),

@@ -20,7 +20,7 @@ import dev.mailroom.dkim.CryptoProviders;
 import dev.mailroom.dkim.DkimKeyGenerator;
 import dev.mailroom.delivery.Pool;
 import dev.mailroom.delivery.PoolAssignments;
-import dev.mailroom.tenancy.NotFoundException;
+import dev.mailroom.delivery.PoolEgress;
 import dev.mailroom.delivery.PoolRepository;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.dkim.SecretSealer;
@@ -71,6 +71,7 @@ import dev.mailroom.reputation.Stats;
 import dev.mailroom.reputation.StatsRollup;
 import dev.mailroom.store.Database;
 import dev.mailroom.store.Ids;
+import dev.mailroom.tenancy.NotFoundException;
 import dev.mailroom.tenancy.ApiKeyRepository;
 import dev.mailroom.tenancy.ArchiveRepository;
 import dev.mailroom.tenancy.Offboarding;
@@ -473,7 +474,7 @@ public final class Mailroom implements AutoCloseable {
         var settings = new Delivery.Settings(options.mxPort(), options.tenantWindow(), options.noRouteAttempts(), options.idleTimeout(),
                 ClientSettings.Timeouts.rfc5321(), options.shaping(),
                 new RetrySchedule(options.retryFirstDelay(), options.retryMaxDelay(), options.retryMaxAge(), random));
-        var egress = egressPolicy(config, pools, random);
+        var egress = egressPolicy(config, pools, warmup, random);
         try {
             var delivery = Delivery.start(settings, spool, index, verp, dns, egress, rates, connections, controls, warmup, clock, random, metrics,
                     bounceSuppression::delivered);
@@ -488,34 +489,17 @@ public final class Mailroom implements AutoCloseable {
 
     /**
      * Where mail leaves: everything through delivery.smarthost when it is set; else the sending
-     * domain's (or tenant's) pool: its smarthost, or one of its addresses by weight, or, for a pool
-     * without addresses, the machine's own address greeting as {@code hostname}.
+     * domain's (or tenant's) pool, its addresses held to their warm-up caps.
      */
-    private static EgressPolicy egressPolicy(MailroomConfig config, PoolAssignments pools, java.util.random.RandomGenerator random) {
-        var direct = new Egress.Direct(null, config.hostname());
+    private static EgressPolicy egressPolicy(MailroomConfig config, PoolAssignments pools, Warmup warmup,
+            java.util.random.RandomGenerator random) {
         var global = config.delivery().smarthost();
         if (global != null) {
-            var relay = new Egress.Relay(global.host(), global.port(), ClientSettings.TlsPolicy.OPPORTUNISTIC, null, null, config.hostname());
-            return (tenant, domain) -> relay;
+            var relay = new EgressPolicy.Send(new Egress.Relay(global.host(), global.port(), ClientSettings.TlsPolicy.OPPORTUNISTIC, null, null,
+                    config.hostname()));
+            return (recipient, now) -> relay;
         }
-        return (tenant, domain) -> {
-            Pool pool;
-            try {
-                pool = pools.poolFor(tenant, domain);
-            } catch (NotFoundException gone) {
-                return direct; // the tenant is gone since its mail was accepted: that mail still goes
-            }
-            if (pool.smarthost() != null) {
-                var host = pool.smarthost();
-                var tls = switch (host.tls()) {
-                    case STARTTLS -> ClientSettings.TlsPolicy.REQUIRED;
-                    case TLS -> ClientSettings.TlsPolicy.IMPLICIT;
-                    case NONE -> ClientSettings.TlsPolicy.NONE;
-                };
-                return new Egress.Relay(host.host(), host.port(), tls, host.username(), host.password(), config.hostname());
-            }
-            return pool.pick(random).<Egress>map(address -> new Egress.Direct(address.inetAddress(), address.hostname())).orElse(direct);
-        };
+        return new PoolEgress(pools, warmup, config.hostname(), random);
     }
 
     /**

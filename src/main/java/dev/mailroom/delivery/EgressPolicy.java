@@ -1,7 +1,19 @@
 package dev.mailroom.delivery;
 
-/** Chooses the egress of each message: the sending domain's pool, else its tenant's (or one relay for everything). */
+import dev.mailroom.spool.QueuedRecipient;
+
+/** Chooses the egress of each recipient: the sending domain's pool, else its tenant's (or one relay for everything). */
 @FunctionalInterface
 public interface EgressPolicy {
-    Egress egressFor(String tenantId, String domainId);
+    /** The egress of a recipient about to be handed to delivery at {@code nowMillis}. */
+    Choice egressFor(QueuedRecipient recipient, long nowMillis);
+
+    /** An egress, or none today. */
+    sealed interface Choice permits Send, Wait {}
+
+    /** Send it through {@code egress}. */
+    record Send(Egress egress) implements Choice {}
+
+    /** Every source address of the recipient's pool is at its daily cap: it waits in the queue until {@code untilMillis}, not sent, no attempt counted. */
+    record Wait(long untilMillis) implements Choice {}
 }

@@ -3,6 +3,7 @@ package dev.mailroom.delivery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,19 +24,25 @@ public record Pool(String id, String name, PoolTier tier, List<PoolAddress> addr
     }
 
     /**
-     * A source address for a new connection, each address chosen with a chance proportional to
-     * its weight; empty when the pool has no addresses (it relays, or uses the default address).
+     * A source address for a new recipient, each address not in {@code skipped} chosen with a
+     * chance proportional to its weight; empty when there is none to choose (the pool has no
+     * addresses, as when it relays or uses the default address, or every one is skipped).
      */
-    public Optional<PoolAddress> pick(RandomGenerator random) {
-        if (addresses.isEmpty()) {
-            return Optional.empty();
-        }
+    public Optional<PoolAddress> pick(RandomGenerator random, Set<PoolAddress> skipped) {
         int total = 0;
         for (var address : addresses) {
-            total += address.weight();
+            if (!skipped.contains(address)) {
+                total += address.weight();
+            }
+        }
+        if (total == 0) {
+            return Optional.empty(); // weights are at least 1: nothing is left
         }
         int ticket = random.nextInt(total);
         for (var address : addresses) {
+            if (skipped.contains(address)) {
+                continue;
+            }
             ticket -= address.weight();
             if (ticket < 0) {
                 return Optional.of(address);

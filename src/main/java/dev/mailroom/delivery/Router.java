@@ -6,6 +6,7 @@ import dev.mailroom.dns.MxHost;
 import dev.mailroom.spool.QueuedRecipient;
 import java.time.Clock;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -46,25 +47,37 @@ final class Router implements AutoCloseable {
         this.clock = clock;
     }
 
-    void dispatch(QueuedRecipient recipient) {
-        var way = egress.egressFor(recipient.tenantId(), recipient.domainId());
+    /**
+     * Sends a recipient on its way (the scheduler's {@link Scheduler.Dispatch}): empty, unless every
+     * source address of its pool is at its daily cap; then it is not taken, and the answer is when
+     * it may go (epoch millis).
+     */
+    OptionalLong dispatch(QueuedRecipient recipient, long nowMillis) {
+        Egress way;
+        switch (egress.egressFor(recipient, nowMillis)) {
+            case EgressPolicy.Wait wait -> {
+                return OptionalLong.of(wait.untilMillis());
+            }
+            case EgressPolicy.Send send -> way = send.egress();
+        }
         if (way instanceof Egress.Relay relay) {
             var hosts = List.of(new MxHost(0, relay.host()));
             lane(way, new ReceivingSite(relay.name()), hosts, relay.port()).offer(recipient, hosts);
-            return;
+            return OptionalLong.empty();
         }
         String domain;
         try {
             domain = DomainNames.normalise(recipient.address().substring(recipient.address().lastIndexOf('@') + 1));
         } catch (InvalidDomainNameException e) {
             settle(recipient, new ReplyOutcome.HardFailure(BounceCategory.BAD_DOMAIN, false), "the recipient's domain " + e.getMessage());
-            return;
+            return OptionalLong.empty();
         }
         route(domain).thenAccept(route -> place(recipient, way, domain, route)).exceptionally(e -> {
             LOG.error("routing {} of {} failed; it is tried again", recipient.index(), recipient.messageId(), e);
             context.recorder().skip(recipient);
             return null;
         });
+        return OptionalLong.empty();
     }
 
     private CompletableFuture<Route> route(String domain) {

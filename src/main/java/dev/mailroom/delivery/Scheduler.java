@@ -7,10 +7,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Thread thread;
-    private volatile Consumer<QueuedRecipient> dispatch;
+    private volatile Dispatch dispatch;
     private volatile Runnable onIdle;
     private boolean signalled; // guarded by this: new mail, every queue is read
     private boolean poked; // guarded by this: places came free
@@ -73,13 +73,24 @@ final class Scheduler implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("delivery-scheduler").unstarted(this::run);
     }
 
+    /** Hands recipients to delivery. */
+    @FunctionalInterface
+    interface Dispatch {
+        /**
+         * Empty: the recipient is in delivery's hands (which {@link #release releases} it). Else it was not
+         * taken (every source address of its pool is at its daily cap) and waits in the queue until then,
+         * in epoch millis, uncounted.
+         */
+        OptionalLong dispatch(QueuedRecipient recipient, long nowMillis);
+    }
+
     /**
      * Starts taking recipients out of the spool (what settles them calls {@link #release}, so the
      * two are built apart and joined here).
      *
      * @param onIdle runs after each look at the queue (lanes get a chance to open connections)
      */
-    void start(Consumer<QueuedRecipient> dispatch, Runnable onIdle) {
+    void start(Dispatch dispatch, Runnable onIdle) {
         this.dispatch = dispatch;
         this.onIdle = onIdle;
         thread.start();
@@ -209,12 +220,14 @@ final class Scheduler implements AutoCloseable {
             var key = key(recipient.messageId(), recipient.index());
             try {
                 var capped = caps.admit(recipient, now);
-                if (capped.isPresent()) {
-                    postponed.computeIfAbsent(capped.getAsLong(), at -> new ArrayList<>()).add(recipient);
-                    continue;
+                if (capped.isEmpty()) {
+                    tenant.held.add(key); // before dispatch: delivery may settle it, and release it, at once
+                    capped = dispatch.dispatch(recipient, now);
                 }
-                tenant.held.add(key); // before dispatch: delivery may settle it, and release it, at once
-                dispatch.accept(recipient);
+                if (capped.isPresent()) {
+                    tenant.held.remove(key); // not in delivery: a domain's cap, or every address of its pool, is full
+                    postponed.computeIfAbsent(capped.getAsLong(), at -> new ArrayList<>()).add(recipient);
+                }
             } catch (RuntimeException e) {
                 // the caps and the pool lookup need the database: this recipient waits in the queue for the next look
                 tenant.held.remove(key);

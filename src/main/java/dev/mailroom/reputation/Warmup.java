@@ -1,6 +1,8 @@
 package dev.mailroom.reputation;
 
+import dev.mailroom.delivery.AddressCaps;
 import dev.mailroom.delivery.DailyCaps;
+import dev.mailroom.delivery.PoolAddress;
 import dev.mailroom.spool.QueuedRecipient;
 import dev.mailroom.store.Memo;
 import dev.mailroom.tenancy.FieldError;
@@ -8,6 +10,7 @@ import dev.mailroom.tenancy.NotFoundException;
 import dev.mailroom.tenancy.ValidationException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -19,13 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Warm-up of new sending domains: from the UTC day a domain first verified (day 1), it may send
- * at most its schedule's cap of recipients a day; the rest wait in the queue for the next day,
- * never dropped. Marketing and notifications domains follow {@code warmup.marketing}, transactional
- * ones {@code warmup.transactional}, unless the domain has settings of its own. The cap counts
- * recipients at their first attempt; retries are not counted again.
+ * Warm-up of new sending domains and new source addresses. From the UTC day a domain first
+ * verified (day 1), it may send at most its schedule's cap of recipients a day; the rest wait in
+ * the queue for the next day, never dropped. Marketing and notifications domains follow
+ * {@code warmup.marketing}, transactional ones {@code warmup.transactional}, unless the domain has
+ * settings of its own. A source address follows {@code warmup.ip} from the UTC day it joined its
+ * pool (day 1); delivery skips an address at its cap for the pool's others. Caps count recipients
+ * at their first attempt; retries are not counted again.
  */
-public final class Warmup implements DailyCaps {
+public final class Warmup implements DailyCaps, AddressCaps {
     private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
     /** Units a node reserves from the ledger at once: few database writes, little left unused at a day's end. */
     static final long BLOCK = 50;
@@ -36,22 +41,28 @@ public final class Warmup implements DailyCaps {
     private final Settings settings;
     private final Clock clock;
     private final Memo<Sender, Optional<Plan>> plans;
+    /** By source address; empty: not in a pool (any more). */
+    private final Memo<String, Optional<Plan>> addressPlans;
     private final ConcurrentHashMap<String, Allowance> allowances = new ConcurrentHashMap<>();
 
     /**
      * The default schedules and target ({@code warmup.*} keys).
      *
      * @param marketing for marketing and notifications domains
+     * @param ip for every source address of a pool (a share of the target in it is of {@code targetDailyVolume})
      */
-    public record Settings(WarmupSchedule marketing, WarmupSchedule transactional, long targetDailyVolume) {}
+    public record Settings(WarmupSchedule marketing, WarmupSchedule transactional, WarmupSchedule ip, long targetDailyVolume) {}
 
     /**
-     * Where a domain stands today. {@code day} 0: not verified yet, not started. {@code capToday} and
-     * {@code remaining} null: no cap today (finished, or disabled). {@code usedToday} counts what the
-     * nodes reserved, in blocks of up to {@value #BLOCK}, so it may run ahead of what went out.
+     * Where a domain or a source address stands today. {@code day} 0: a domain not verified yet, not
+     * started. {@code capToday} and {@code remaining} null: no cap today (finished, or disabled).
+     * {@code usedToday} counts what the nodes reserved, in blocks of up to {@value #BLOCK}, so it may
+     * run ahead of what went out.
      *
-     * @param kind {@code domain}
-     * @param scheduleName {@code marketing}, {@code transactional} or {@code custom}
+     * @param kind {@code domain} or {@code ip}
+     * @param id the domain's id, or the address
+     * @param name the domain's name, or the address's EHLO host name
+     * @param scheduleName {@code marketing}, {@code transactional} or {@code custom}; {@code ip} for addresses
      */
     public record Progress(String kind, String id, String name, String scheduleName, String schedule, long targetDailyVolume,
             boolean enabled, LocalDate startedOn, int day, Long capToday, long usedToday, Long remaining, boolean finished) {}
@@ -84,6 +95,7 @@ public final class Warmup implements DailyCaps {
         this.settings = settings;
         this.clock = clock;
         this.plans = new Memo<>(clock, LIFETIME, 100_000);
+        this.addressPlans = new Memo<>(clock, LIFETIME, 100_000);
     }
 
     @Override
@@ -93,12 +105,27 @@ public final class Warmup implements DailyCaps {
         }
         var plan = plans.get(new Sender(recipient.tenantId(), recipient.domainId()),
                 sender -> repository.find(sender.tenantId(), sender.domainId()).map(this::plan));
+        return admit(subject(recipient.domainId()), recipient.tenantId(), plan, nowMillis);
+    }
+
+    @Override
+    public OptionalLong admit(QueuedRecipient recipient, PoolAddress address, long nowMillis) {
+        if (recipient.failedAttempts() > 0) {
+            return OptionalLong.empty(); // counted at its first attempt, like a domain's cap
+        }
+        // an address removed since delivery read its pool has no plan: it warms nothing any more
+        var plan = addressPlans.get(address.address(), a -> repository.addressAddedAt(a).map(this::addressPlan));
+        return admit(ipSubject(address.address()), null, plan, nowMillis);
+    }
+
+    /** Counts one recipient against {@code subject}'s cap today; when it is reached, answers the next UTC midnight. */
+    private OptionalLong admit(String subject, String tenantId, Optional<Plan> plan, long nowMillis) {
         long epochDay = Math.floorDiv(nowMillis, DAY_MILLIS);
         var cap = plan.isEmpty() ? OptionalLong.empty() : plan.get().capOn(epochDay);
-        if (cap.isEmpty() || take(subject(recipient.domainId()), recipient.tenantId(), epochDay, cap.getAsLong())) {
+        if (cap.isEmpty() || take(subject, tenantId, epochDay, cap.getAsLong())) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of((epochDay + 1) * DAY_MILLIS); // the next UTC midnight
+        return OptionalLong.of((epochDay + 1) * DAY_MILLIS);
     }
 
     private boolean take(String subject, String tenantId, long epochDay, long cap) {
@@ -126,13 +153,38 @@ public final class Warmup implements DailyCaps {
         }
     }
 
-    /** Where each of a tenant's domains stands today (for its health). */
+    /**
+     * Where each of a tenant's domains stands today, then each source address of the pools its mail
+     * leaves from (its own and its domains'; kind {@code ip}), for its health.
+     */
     public List<Progress> progress(String tenantId) {
+        var result = new ArrayList<>(domainProgress(tenantId));
+        result.addAll(addressProgress(repository.addressesOfTenant(tenantId)));
+        return result;
+    }
+
+    /** Where each source address of a pool stands today (none for a pool that relays or uses the default address). */
+    public List<Progress> ipProgress(String poolId) {
+        return addressProgress(repository.addressesOfPool(poolId));
+    }
+
+    private List<Progress> domainProgress(String tenantId) {
         long epochDay = today();
         var used = ledger.usedBy(tenantId, epochDay);
         var result = new ArrayList<Progress>();
         for (var domain : repository.ofTenant(tenantId)) {
             result.add(progress(domain, epochDay, used));
+        }
+        return result;
+    }
+
+    private List<Progress> addressProgress(List<WarmupRepository.AddressWarmup> addresses) {
+        long epochDay = today();
+        var result = new ArrayList<Progress>();
+        for (var address : addresses) {
+            var subject = ipSubject(address.address());
+            result.add(progress("ip", address.address(), address.hostname(), addressPlan(address.addedAt()), epochDay,
+                    ledger.used(subject, epochDay)));
         }
         return result;
     }
@@ -144,9 +196,12 @@ public final class Warmup implements DailyCaps {
         return progress(domain, epochDay, Map.of(subject(domainId), ledger.used(subject(domainId), epochDay)));
     }
 
-    /** Whether any verified domain of the tenant is still under a warm-up cap (the tenant's life cycle waits for it). */
+    /**
+     * Whether any verified domain of the tenant is still under a warm-up cap (the tenant's life cycle
+     * waits for it). Addresses do not count: they are the agency's, often shared by many tenants.
+     */
     public boolean inWarmup(String tenantId) {
-        return progress(tenantId).stream().anyMatch(progress -> progress.day() > 0 && !progress.finished());
+        return domainProgress(tenantId).stream().anyMatch(progress -> progress.day() > 0 && !progress.finished());
     }
 
     /**
@@ -177,14 +232,21 @@ public final class Warmup implements DailyCaps {
     }
 
     private Progress progress(WarmupRepository.DomainWarmup domain, long epochDay, Map<String, Long> used) {
-        var plan = plan(domain);
+        return progress("domain", domain.id(), domain.name(), plan(domain), epochDay, used.getOrDefault(subject(domain.id()), 0L));
+    }
+
+    private static Progress progress(String kind, String id, String name, Plan plan, long epochDay, long usedToday) {
         var cap = plan.capOn(epochDay);
-        long usedToday = used.getOrDefault(subject(domain.id()), 0L);
         int day = plan.day(epochDay);
         boolean finished = !plan.enabled() || day > plan.schedule().lastDay();
-        return new Progress("domain", domain.id(), domain.name(), plan.scheduleName(), plan.schedule().toString(), plan.target(),
+        return new Progress(kind, id, name, plan.scheduleName(), plan.schedule().toString(), plan.target(),
                 plan.enabled(), plan.startedOn(), day, cap.isPresent() ? cap.getAsLong() : null, usedToday,
                 cap.isPresent() ? Math.max(0, cap.getAsLong() - usedToday) : null, finished);
+    }
+
+    /** Every address follows {@code warmup.ip} from the UTC day it joined its pool. */
+    private Plan addressPlan(Instant addedAt) {
+        return new Plan("ip", settings.ip(), settings.targetDailyVolume(), true, LocalDate.ofInstant(addedAt, ZoneOffset.UTC));
     }
 
     private Plan plan(WarmupRepository.DomainWarmup domain) {
@@ -211,5 +273,9 @@ public final class Warmup implements DailyCaps {
 
     private static String subject(String domainId) {
         return "domain:" + domainId;
+    }
+
+    private static String ipSubject(String address) {
+        return "ip:" + address;
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** The sending domains as warm-up sees them: stream, first verification, and their own settings if any. */
+/**
+ * The sending domains as warm-up sees them (stream, first verification, and their own settings if
+ * any), and the source addresses of pools (when each joined its pool).
+ */
 final class WarmupRepository {
     private static final String SELECT = "SELECT d.id, d.tenant_id, d.name, d.stream, d.verified_at, w.schedule, w.target_daily_volume, "
             + "w.enabled FROM domains d LEFT JOIN domain_warmups w ON w.domain_id = d.id ";
@@ -34,6 +37,34 @@ final class WarmupRepository {
     List<DomainWarmup> ofTenant(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE d.tenant_id = :tenant ORDER BY d.id")
                 .bind("tenant", tenantId).map((rs, ctx) -> map(rs)).list());
+    }
+
+    /** A source address of a pool and the time it joined it (its day 1). */
+    record AddressWarmup(String address, String hostname, Instant addedAt) {}
+
+    /** When {@code address} joined its pool; empty when it is in none. */
+    Optional<Instant> addressAddedAt(String address) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT created_at FROM pool_addresses WHERE address = :address")
+                .bind("address", address).map((rs, ctx) -> Rows.instant(rs, "created_at")).findOne());
+    }
+
+    /** The source addresses of a pool, oldest first. */
+    List<AddressWarmup> addressesOfPool(String poolId) {
+        return addresses("pool_id = :pool", "pool", poolId);
+    }
+
+    /** The source addresses of the pools a tenant's mail leaves from: its own pool and its domains' pools. */
+    List<AddressWarmup> addressesOfTenant(String tenantId) {
+        return addresses("pool_id IN (SELECT pool_id FROM tenants WHERE id = :tenant "
+                + "UNION SELECT pool_id FROM domains WHERE tenant_id = :tenant AND pool_id IS NOT NULL)", "tenant", tenantId);
+    }
+
+    private List<AddressWarmup> addresses(String condition, String name, String value) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT address, hostname, created_at FROM pool_addresses WHERE " + condition
+                        + " ORDER BY created_at, address")
+                .bind(name, value)
+                .map((rs, ctx) -> new AddressWarmup(rs.getString("address"), rs.getString("hostname"), Rows.instant(rs, "created_at")))
+                .list());
     }
 
     /** Replaces a domain's own settings. */

@@ -78,4 +78,28 @@ class WarmupApiTest {
         assertThat(defaults.path("finished").asBoolean()).isTrue();
         assertThat(server.get("/v1/domains/dom_nope/warmup", ADMIN_KEY).status()).isEqualTo(404);
     }
+
+    @Test
+    void aPoolsAddressesShowTheirWarmUpToAgencyKeys() {
+        var pool = server.post("/v1/pools", ADMIN_KEY, "{\"name\":\"dedicated\",\"tier\":\"premium\"}").text("id");
+        assertThat(server.post("/v1/pools/" + pool + "/ips", ADMIN_KEY, "{\"address\":\"203.0.113.25\",\"hostname\":\"mta25.example.net\"}")
+                .status()).isEqualTo(201);
+
+        var answer = server.get("/v1/pools/" + pool + "/warmup", ADMIN_KEY);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        var address = answer.json().path("data").path(0);
+        assertThat(address.path("kind").asText()).isEqualTo("ip");
+        assertThat(address.path("id").asText()).isEqualTo("203.0.113.25");
+        assertThat(address.path("name").asText()).isEqualTo("mta25.example.net");
+        assertThat(address.path("schedule_name").asText()).isEqualTo("ip");
+        assertThat(address.path("day").asInt()).as("joined today").isEqualTo(1);
+        assertThat(address.path("cap_today").asLong()).as("warmup.ip's day 1").isEqualTo(50);
+        assertThat(address.path("used_today").asLong()).isZero();
+        assertThat(server.get("/v1/pools/pool_starter/warmup", ADMIN_KEY).json().path("data").size()).as("no addresses").isZero();
+
+        var tenant = server.post("/v1/tenants", ADMIN_KEY, "{\"name\":\"Client A\"}").text("id");
+        var tenantKey = server.post("/v1/api-keys", ADMIN_KEY, "{\"tenant_id\":\"" + tenant + "\",\"permissions\":[\"read\"]}").text("key");
+        assertThat(server.get("/v1/pools/" + pool + "/warmup", tenantKey).status()).as("pools are the agency's").isEqualTo(403);
+        assertThat(server.get("/v1/pools/pool_nope/warmup", ADMIN_KEY).status()).isEqualTo(404);
+    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,9 @@ class PoolTest {
     @Test
     void eachAddressOwnsAShareOfTheDrawsAsLargeAsItsWeight() {
         var pool = pool(A, B);
-        assertThat(pool.pick(drawing(0))).contains(A);
-        assertThat(pool.pick(drawing(1))).contains(B);
-        assertThat(pool.pick(drawing(3))).contains(B);
+        assertThat(pool.pick(drawing(0), Set.of())).contains(A);
+        assertThat(pool.pick(drawing(1), Set.of())).contains(B);
+        assertThat(pool.pick(drawing(3), Set.of())).contains(B);
     }
 
     @Test
@@ -53,7 +54,7 @@ class PoolTest {
         var random = new SplittableRandom(20261124); // seeded: the same draws every run
         var counts = new HashMap<String, Integer>();
         for (int i = 0; i < 100_000; i++) {
-            counts.merge(pool.pick(random).orElseThrow().address(), 1, Integer::sum);
+            counts.merge(pool.pick(random, Set.of()).orElseThrow().address(), 1, Integer::sum);
         }
         assertThat(counts.get("192.0.2.1")).isBetween(9_500, 10_500);
         assertThat(counts.get("192.0.2.2")).isBetween(29_000, 31_000);
@@ -61,8 +62,18 @@ class PoolTest {
     }
 
     @Test
+    void skippedAddressesAreLeftOutAndTheOthersShareTheDraws() {
+        var pool = pool(A, B);
+        var random = new SplittableRandom(5);
+        for (int i = 0; i < 100; i++) {
+            assertThat(pool.pick(random, Set.of(B))).contains(A);
+        }
+        assertThat(pool.pick(random, Set.of(A, B))).as("every address skipped").isEmpty();
+    }
+
+    @Test
     void aPoolWithoutAddressesPicksNoneAndLeavesTheDefaultAddressToDelivery() {
-        assertThat(pool().pick(new SplittableRandom(1))).isEmpty();
+        assertThat(pool().pick(new SplittableRandom(1), Set.of())).isEmpty();
     }
 
     @ParameterizedTest

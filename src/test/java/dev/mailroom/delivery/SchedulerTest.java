@@ -23,6 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerTest {
     private static final byte[] BODY = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final DailyCaps NO_CAPS = (recipient, now) -> java.util.OptionalLong.empty();
+
+    /** Delivery that takes every recipient it is handed (no address caps). */
+    static Scheduler.Dispatch taking(java.util.function.Consumer<QueuedRecipient> taken) {
+        return (recipient, now) -> {
+            taken.accept(recipient);
+            return java.util.OptionalLong.empty();
+        };
+    }
     @TempDir
     Path dir;
 
@@ -53,10 +61,10 @@ class SchedulerTest {
             var dispatched = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
             var perTenant = new ConcurrentHashMap<String, Integer>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 1000, NO_CAPS, Clock.systemUTC());
-            scheduler.start(recipient -> {
+            scheduler.start(taking(recipient -> {
                 dispatched.add(recipient.messageId() + "/" + recipient.index());
                 perTenant.merge(recipient.tenantId(), 1, Integer::sum);
-            }, () -> {});
+            }), () -> {});
             try {
                 Await.until("both tenants served", Duration.ofSeconds(20), () -> perTenant.getOrDefault("tnt_small", 0) == 5
                         && perTenant.getOrDefault("tnt_big", 0) == 1000);
@@ -79,7 +87,7 @@ class SchedulerTest {
             queue(spool, "tnt_a", 2, 300, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, TenantControls.NONE, 100, NO_CAPS, Clock.systemUTC());
-            scheduler.start(taken::add, () -> {});
+            scheduler.start(taking(taken::add), () -> {});
             try {
                 Await.until("a window of bulk mail", Duration.ofSeconds(10), () -> taken.size() == 100);
                 // nothing is released: the bulk mail is stuck at a slow site
@@ -99,7 +107,7 @@ class SchedulerTest {
             queue(spool, "tnt_a", 2, 400, 1);
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(100, Duration.ofSeconds(1)), TenantControls.NONE, 100, NO_CAPS, Clock.systemUTC());
-            scheduler.start(taken::add, () -> {});
+            scheduler.start(taking(taken::add), () -> {});
             try {
                 Await.until("the first window", Duration.ofSeconds(10), () -> taken.size() == 100);
                 List<QueuedRecipient> first = List.copyOf(taken);
@@ -138,7 +146,7 @@ class SchedulerTest {
             };
             var taken = new CopyOnWriteArrayList<QueuedRecipient>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), null, controls, 100, NO_CAPS, Clock.systemUTC());
-            scheduler.start(taken::add, () -> {});
+            scheduler.start(taking(taken::add), () -> {});
             try {
                 Await.until("the other tenant's mail", Duration.ofSeconds(10), () -> taken.size() == 50);
                 Thread.sleep(300);
@@ -172,7 +180,7 @@ class SchedulerTest {
             var taken = new ConcurrentHashMap<String, List<QueuedRecipient>>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(Clock.systemUTC()), new Rate(200, Duration.ofSeconds(1)), controls, 1000, NO_CAPS,
                     Clock.systemUTC());
-            scheduler.start(recipient -> taken.computeIfAbsent(recipient.tenantId(), t -> new CopyOnWriteArrayList<>()).add(recipient), () -> {});
+            scheduler.start(taking(recipient -> taken.computeIfAbsent(recipient.tenantId(), t -> new CopyOnWriteArrayList<>()).add(recipient)), () -> {});
             try {
                 Await.until("the fast tenant's 400", Duration.ofSeconds(10), () -> taken.getOrDefault("tnt_fast", List.of()).size() == 400);
                 int slow = taken.getOrDefault("tnt_slow", List.of()).size();

@@ -42,7 +42,7 @@ class WarmupSchedulingTest {
             fixture.database.jdbi().useHandle(h -> h.createUpdate("UPDATE domains SET status = 'VERIFIED', verified_at = :at WHERE id = :id")
                     .bind("at", Rows.timestamp(Instant.parse("2026-03-10T08:00:00Z"))).bind("id", domain.id()).execute());
             var warmup = new Warmup(fixture.database.jdbi(),
-                    new Warmup.Settings(WarmupSchedule.parse("1-30:1000"), WarmupSchedule.parse("1:120,2:200"), 100_000), clock);
+                    new Warmup.Settings(WarmupSchedule.parse("1-30:1000"), WarmupSchedule.parse("1:120,2:200"), WarmupSchedule.parse("1:50"), 100_000), clock);
             var ids = new ArrayList<String>();
             var messages = new ArrayList<SpooledMessage>();
             for (int m = 0; m < 300; m++) {
@@ -57,14 +57,14 @@ class WarmupSchedulingTest {
             var sentOnDay2 = new ConcurrentHashMap<String, Boolean>();
             var scheduler = new Scheduler(spool, new LocalRateLimiter(clock), null, TenantControls.NONE, 1000, warmup, clock);
             var day2 = Instant.parse("2026-03-11T00:00:00Z");
-            scheduler.start(recipient -> {
+            scheduler.start(SchedulerTest.taking(recipient -> {
                 sent.merge(recipient.messageId(), 1, Integer::sum);
                 if (!clock.instant().isBefore(day2)) {
                     sentOnDay2.put(recipient.messageId(), true);
                 }
                 spool.complete(recipient, RecipientState.DELIVERED, 1, new byte[0]); // as delivery settles it
                 scheduler.release(recipient);
-            }, () -> {});
+            }), () -> {});
             try {
                 Await.until("day 1's cap dispatched", Duration.ofSeconds(20), () -> sent.size() == 120);
                 Await.until("the rest moved to midnight", Duration.ofSeconds(20),

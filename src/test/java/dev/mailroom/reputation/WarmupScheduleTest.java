@@ -53,4 +53,24 @@ class WarmupScheduleTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("MAILROOM_WARMUP_TRANSACTIONAL", "1-2:10,4:20")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MAILROOM_WARMUP_TRANSACTIONAL").hasMessageContaining("from day 3");
     }
+
+    @Test
+    void theIpDefaultRampsFromFiftyToTheTargetInThirtyDays() {
+        var config = ConfigLoader.load(null, Map.of()).warmup();
+        var ip = config.ip();
+        assertThat(ip.capOn(1, config.targetDailyVolume())).isEqualTo(OptionalLong.of(50));
+        assertThat(ip.capOn(2, config.targetDailyVolume())).isEqualTo(OptionalLong.of(100));
+        assertThat(ip.capOn(6, config.targetDailyVolume())).isEqualTo(OptionalLong.of(1000));
+        assertThat(ip.capOn(30, config.targetDailyVolume())).isEqualTo(OptionalLong.of(100_000));
+        assertThat(ip.capOn(31, config.targetDailyVolume())).as("day 31: warmed up").isEmpty();
+        assertThat(ip.lastDay()).isEqualTo(30);
+        long previous = 0;
+        for (int day = 1; day <= 30; day++) {
+            long cap = ip.capOn(day, config.targetDailyVolume()).orElseThrow();
+            assertThat(cap).as("day %d never falls, and at most doubles", day).isBetween(previous, Math.max(50, 2 * previous));
+            previous = cap;
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("MAILROOM_WARMUP_IP", "1:50,3:100")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MAILROOM_WARMUP_IP").hasMessageContaining("from day 2");
+    }
 }
