@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The onboarding life cycle: {@code setup} (no verified domain yet) → {@code warmup} (a domain
- * verified; starter pool and warm-up caps) → {@code observation} (warm-up done; its record is
+ * verified; warm-up caps) → {@code observation} (warm-up done; its record is
  * watched) → {@code established} (after the observation period; a tier is recommended, or
  * applied when configured). Established tenants keep getting a recommendation; with tiers applied,
  * they move when it changes (a problem demotes), except out of isolation, which is a person's call.
@@ -53,7 +53,7 @@ public final class Onboarding {
                 return;
             }
             current = tenants.advanceLifecycle(current.id(), Lifecycle.SETUP, Lifecycle.WARMUP,
-                    verified.get().name() + " verified: sending from the starter pool under warm-up caps").orElse(null);
+                    verified.get().name() + " verified: sending under warm-up caps").orElse(null);
         }
         if (current != null && current.lifecycle() == Lifecycle.WARMUP && !warmup.inWarmup(current.id())) {
             current = tenants.advanceLifecycle(current.id(), Lifecycle.WARMUP, Lifecycle.OBSERVATION,
