@@ -20,4 +20,12 @@
     }
 
     document.addEventListener("DOMContentLoaded", navigation);
+
+    // A page restored from the back-forward cache would show data after logout: ask the server
+    // again, which sends a logged-out browser to the login form.
+    window.addEventListener("pageshow", function (event) {
+        if (event.persisted) {
+            window.location.reload();
+        }
+    });
 })();

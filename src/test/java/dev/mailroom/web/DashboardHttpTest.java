@@ -124,7 +124,7 @@ class DashboardHttpTest {
         assertThat(own.body()).contains("Client A", "client viewer").doesNotContain("Client B");
 
         var other = client.get("/tenants/" + tenantB);
-        var missing = client.get("/tenants/ten_01aaaaaaaaaaaaaaaaaaaaaaaa");
+        var missing = client.get("/tenants/tnt_01aaaaaaaaaaaaaaaaaaaaaaaa");
         assertThat(other.statusCode()).isEqualTo(404);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(other.body()).isEqualTo(missing.body()).doesNotContain("Client B");
