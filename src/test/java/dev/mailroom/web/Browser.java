@@ -57,12 +57,14 @@ public final class Browser implements AutoCloseable {
         driver.get(path.startsWith("http") ? path : base + path);
     }
 
-    /** Fills in and sends the login form. */
+    /** Fills in and sends the login form, and waits for the answer: another page, or the form again with an error. */
     public void logIn(String email, String password) {
         open(LoginPage.PATH);
         driver.findElement(By.id("email")).sendKeys(email);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.cssSelector("form[action='/login'] button[type='submit']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> !path().equals(LoginPage.PATH) || !d.findElements(By.cssSelector("[role='alert']")).isEmpty());
     }
 
     /** The path of the page shown now. */
@@ -73,6 +75,12 @@ public final class Browser implements AutoCloseable {
     /** Waits (up to 10 s) until the page shown is {@code path}, e.g. after a script navigated. */
     public void waitForPath(String path) {
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> path().equals(path));
+    }
+
+    /** Waits (up to 10 s) until the page's {@code h1} reads {@code heading}. */
+    public void waitForHeading(String heading) {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.tagName("h1")).stream().anyMatch(h1 -> h1.getText().equals(heading)));
     }
 
     /** The text of the first element matching {@code css}. */

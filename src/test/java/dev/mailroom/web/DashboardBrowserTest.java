@@ -58,7 +58,7 @@ class DashboardBrowserTest {
         browser.screenshot("overview");
 
         browser.driver().findElement(By.linkText("Globex Billing")).click();
-        assertThat(browser.path()).isEqualTo("/tenants/" + tenantB);
+        browser.waitForPath("/tenants/" + tenantB);
         assertThat(browser.text("h1")).isEqualTo("Globex Billing");
         assertThat(browser.text(".facts")).contains("Status", "active", "Life cycle", "setup", "Pool");
         browser.screenshot("tenant");
@@ -106,7 +106,7 @@ class DashboardBrowserTest {
     void loggingOutEndsTheSessionAndBackShowsTheLoginForm() {
         browser.logIn("admin@agency.example", DashboardClient.PASSWORD);
         browser.driver().findElement(By.cssSelector("form[action='/logout'] button")).click();
-        assertThat(browser.path()).isEqualTo("/login");
+        browser.waitForPath("/login");
         browser.driver().navigate().back();
         browser.waitForPath("/login");
         assertThat(browser.driver().getPageSource()).doesNotContain("Acme Newsletters");
@@ -120,7 +120,8 @@ class DashboardBrowserTest {
         ((JavascriptExecutor) browser.driver()).executeScript(
                 "document.querySelector(\"form[action='/logout'] input[name='_csrf']\").remove();"
                         + "document.querySelector(\"form[action='/logout']\").submit();");
-        assertThat(browser.text("h1")).isEqualTo("Forbidden");
+        browser.waitForHeading("Forbidden");
+        assertThat(browser.text("main")).contains("The form was stale");
         browser.open("/");
         assertThat(browser.path()).as("still logged in").isEqualTo("/");
     }
