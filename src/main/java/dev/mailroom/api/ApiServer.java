@@ -33,6 +33,7 @@ import dev.mailroom.tenancy.TenantExport;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.UnavailableException;
+import dev.mailroom.tenancy.UserService;
 import dev.mailroom.tenancy.ValidationException;
 import dev.mailroom.tracking.Tracker;
 import io.javalin.Javalin;
@@ -46,10 +47,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: REST API v1, health, metrics, the OpenAPI document, and the tracking and unsubscribe URLs of sent mail. */
+/**
+ * The HTTP server: REST API v1, health, metrics, the OpenAPI document, the tracking and
+ * unsubscribe URLs of sent mail, and whatever {@code pages} adds (the dashboard, wired by app).
+ * The API authenticates by Bearer key only: no cookie reaches it, so no other site's page can
+ * make a browser call it with a dashboard session.
+ */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private final Javalin app;
@@ -63,17 +70,18 @@ public final class ApiServer implements AutoCloseable {
             DomainMonitor monitor, ApiKeyService keys, SmtpCredentialService credentials, EventLog events, SuppressionList suppressions,
             DmarcReports dmarcReports, PoolService pools, PoolAssignments poolAssignments, Submission submission, IdempotencyKeys idempotency,
             Tracker tracker, WebhookService webhooks, Alerts alerts, Blocklists blocklists, Compliance compliance, Warmup warmup,
-            IdentityService identities, Stats stats, TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings,
+            IdentityService identities, UserService users, Stats stats, TenantHealth health, Autopilot autopilot, ReputationSettings reputationSettings,
             Offboarding offboarding, TenantExport export, Clock clock, BooleanSupplier storeHealthy) {}
 
-    public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics) {
+    /** @param pages adds routes beside the API's on the same server (the dashboard's pages and assets) */
+    public ApiServer(Settings settings, Services services, PrometheusMeterRegistry metrics, Consumer<JavalinConfig> pages) {
         var json = Json.mapper();
         var openApi = OpenApiDocument.load();
-        this.app = Javalin.create(config -> configure(config, settings, services, metrics, openApi, json));
+        this.app = Javalin.create(config -> configure(config, settings, services, metrics, openApi, json, pages));
     }
 
     private void configure(JavalinConfig config, Settings settings, Services services, PrometheusMeterRegistry metrics,
-            JsonNode openApi, ObjectMapper json) {
+            JsonNode openApi, ObjectMapper json, Consumer<JavalinConfig> pages) {
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
         // stop gracefully: requests in progress (a message being spooled) finish before the server goes
@@ -97,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
         new TenantRoutes(services.tenants(), services.tenantRepository(), services.offboarding(), services.export(), json).register(table);
         new DomainRoutes(services.domains(), services.monitor(), json).register(table);
         new KeyRoutes(services.keys(), json).register(table);
+        new UserRoutes(services.users(), json).register(table);
         new CredentialRoutes(services.credentials(), json).register(table);
         new EventRoutes(services.events()).register(table);
         new SuppressionRoutes(services.suppressions(), json).register(table);
@@ -113,9 +122,10 @@ public final class ApiServer implements AutoCloseable {
         new BlocklistRoutes(services.blocklists(), services.compliance()).register(table);
         this.routes = table.registered();
         // the URLs in sent mail are for mail programs and browsers, not for API clients: not in the OpenAPI document
-        var pages = new RouteTable(config.routes);
-        new TrackingRoutes(services.tracker()).register(pages);
-        identities.registerPages(pages);
+        var mailPages = new RouteTable(config.routes);
+        new TrackingRoutes(services.tracker()).register(mailPages);
+        identities.registerPages(mailPages);
+        pages.accept(config);
 
         config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.problem()));
         config.routes.exception(ValidationException.class, (e, ctx) -> problem(ctx,

@@ -91,7 +91,12 @@ import dev.mailroom.tenancy.SmtpCredentialRepository;
 import dev.mailroom.tenancy.SmtpCredentialService;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.TenantService;
+import dev.mailroom.tenancy.Passwords;
+import dev.mailroom.tenancy.Sessions;
+import dev.mailroom.tenancy.UserRepository;
+import dev.mailroom.tenancy.UserService;
 import dev.mailroom.tracking.Tracker;
+import dev.mailroom.web.Dashboard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -321,12 +326,15 @@ public final class Mailroom implements AutoCloseable {
                     new Blocklists.Settings(config.blocklists().ipZones(), config.blocklists().domainZones()), clock);
             var compliance = new Compliance(domains, domainRepository, poolAssignments, resolver.fresh(), new StatsTraffic(stats, clock), alerts, clock);
             checks = checks(blocklists, config.blocklists().interval(), compliance, config.complianceInterval());
+            var users = new UserService(new UserRepository(jdbi), tenantRepository, new Passwords(Passwords.DEFAULT_COST), ids, clock);
             var health = new TenantHealth(tenants, pools, stats, alerts, actions, autopilot, warmup, tiers, blocklists, compliance, clock);
             var services = new ApiServer.Services(tenants, tenantRepository, domains, monitor, keys, credentials, events, suppressions,
                     dmarcReports, pools, poolAssignments, submission, idempotency, tracker, webhooks.service(), alerts, blocklists, compliance, warmup,
-                    identities, stats, health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
+                    identities, users, stats, health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
-            api = new ApiServer(settings, services, metrics).start();
+            var dashboard = new Dashboard(new Dashboard.Settings(config.httpSecureCookies()),
+                    new Dashboard.Services(users, new Sessions(jdbi, clock), tenantRepository, pools, clock));
+            api = new ApiServer(settings, services, metrics, dashboard::register).start();
             smtp = submissionServer(config, submission, credentials, clock);
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),
                     new FeedbackIntake(messageIndex, suppressions, verp,
@@ -346,7 +354,7 @@ public final class Mailroom implements AutoCloseable {
                 dns = new AuthoritativeServer(zones, new InetSocketAddress(listen.host(), listen.port())).start();
                 LOG.info("DNS: authoritative for {} on {}:{} (UDP and TCP)", config.platformDomain(), listen.host(), dns.port());
             }
-            LOG.info("Mailroom is up: API on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
+            LOG.info("Mailroom is up: API and dashboard on http://{}:{}, data in {}", config.httpListen().host(), api.port(), config.dataDir());
             return new Mailroom(database, spool, verp, trackingTokens, indexWriter, delivery, webhooks, redis, housekeeping, checks, api, smtp, inbound,
                     monitor, dns, gcMetrics, dmarcReports, statsRollup, reputation);
         } catch (IOException e) {

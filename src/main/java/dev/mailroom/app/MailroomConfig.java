@@ -22,6 +22,7 @@ public record MailroomConfig(
         String platformDomain,
         HostPort httpListen,
         long httpMaxRequestBytes,
+        boolean httpSecureCookies,
         HostPort smtpSubmissionListen,
         SmtpSubmission smtpSubmission,
         Sending sending,

@@ -40,6 +40,7 @@ public final class ArchiveRepository {
             "DELETE FROM tenant_lifecycle WHERE tenant_id = :tenant",
             "DELETE FROM api_keys WHERE tenant_id = :tenant",
             "DELETE FROM smtp_credentials WHERE tenant_id = :tenant",
+            "DELETE FROM users WHERE tenant_id = :tenant",
             "DELETE FROM domains WHERE tenant_id = :tenant",
             "DELETE FROM domain_names WHERE tenant_id = :tenant",
             "DELETE FROM tenant_archives WHERE tenant_id = :tenant",

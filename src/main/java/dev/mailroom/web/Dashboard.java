@@ -1,0 +1,49 @@
+package dev.mailroom.web;
+
+import dev.mailroom.delivery.PoolService;
+import dev.mailroom.tenancy.Sessions;
+import dev.mailroom.tenancy.TenantRepository;
+import dev.mailroom.tenancy.UserService;
+import io.javalin.config.JavalinConfig;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The dashboard: server-rendered pages (jte + htmx) on the same server as the API, behind a
+ * cookie session. The API (/v1) never reads that cookie, and the dashboard never takes API keys.
+ * Each page group is a class with {@code register(PageRoutes)}, added in {@link #register}.
+ */
+public final class Dashboard {
+    /** Failed logins tolerated per email, and per client address (many people may share one), in {@link #THROTTLE_WINDOW}. */
+    static final int FAILURES_PER_EMAIL = 5;
+    static final int FAILURES_PER_ADDRESS = 20;
+    static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+
+    /** What the dashboard needs beyond the services: whether its cookie is {@code Secure} ({@code http.secure_cookies}). */
+    public record Settings(boolean secureCookies) {}
+
+    /** What the dashboard reads and changes. */
+    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock) {}
+
+    private final Settings settings;
+    private final Services services;
+
+    public Dashboard(Settings settings, Services services) {
+        this.settings = settings;
+        this.services = services;
+    }
+
+    /** Adds the dashboard's assets and pages to the HTTP server's configuration. */
+    public void register(JavalinConfig config) {
+        var assets = Assets.load();
+        assets.register(config);
+        var templates = new Templates(assets);
+        var cookie = new SessionCookie(settings.secureCookies());
+        var routes = new PageRoutes(config.routes, services.sessions(), cookie, templates);
+        new LoginPage(services.users(), services.sessions(), cookie,
+                new LoginThrottle(FAILURES_PER_EMAIL, THROTTLE_WINDOW, services.clock()),
+                new LoginThrottle(FAILURES_PER_ADDRESS, THROTTLE_WINDOW, services.clock()), templates).register(routes);
+        new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
+        new TenantPage(services.tenants(), services.pools(), templates).register(routes);
+    }
+}
