@@ -44,6 +44,7 @@ public final class Dashboard {
                 new LoginThrottle(FAILURES_PER_EMAIL, THROTTLE_WINDOW, services.clock()),
                 new LoginThrottle(FAILURES_PER_ADDRESS, THROTTLE_WINDOW, services.clock()), templates).register(routes);
         new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
-        new TenantPage(services.tenants(), services.pools(), templates).register(routes);
+        var tenantLookup = new TenantLookup(services.tenants(), services.pools());
+        new TenantPage(tenantLookup, templates).register(routes);
     }
 }
