@@ -30,13 +30,15 @@ public final class Assets {
     private final String uplotStyle;
     private final String style;
     private final String script;
+    private final String tenantScript;
 
-    private Assets(String htmx, String uplotScript, String uplotStyle, String style, String script) {
+    private Assets(String htmx, String uplotScript, String uplotStyle, String style, String script, String tenantScript) {
         this.htmx = htmx;
         this.uplotScript = uplotScript;
         this.uplotStyle = uplotStyle;
         this.style = style;
         this.script = script;
+        this.tenantScript = tenantScript;
     }
 
     /** Finds the packaged versions and fingerprints; fails at start-up, not at the first page, when a file is missing. */
@@ -48,7 +50,8 @@ public final class Assets {
                 vendor("uplot", uplotVersion, "dist/uPlot.iife.min.js"),
                 vendor("uplot", uplotVersion, "dist/uPlot.min.css"),
                 own("mailroom.css"),
-                own("mailroom.js"));
+                own("mailroom.js"),
+                own("tenant.js"));
     }
 
     void register(JavalinConfig config) {
@@ -86,6 +89,11 @@ public final class Assets {
     /** {@code /assets/mailroom.js?v=<fingerprint>}: every page's own script (no inline scripts: the CSP forbids them). */
     public String script() {
         return script;
+    }
+
+    /** {@code /assets/tenant.js?v=<fingerprint>}: the tenant pages' charts and copy buttons. */
+    public String tenantScript() {
+        return tenantScript;
     }
 
     private static String vendor(String artifact, String version, String file) {

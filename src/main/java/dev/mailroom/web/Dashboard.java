@@ -1,6 +1,11 @@
 package dev.mailroom.web;
 
 import dev.mailroom.delivery.PoolService;
+import dev.mailroom.feedback.dmarc.DmarcReports;
+import dev.mailroom.reputation.Stats;
+import dev.mailroom.reputation.TenantHealth;
+import dev.mailroom.tenancy.DomainMonitor;
+import dev.mailroom.tenancy.DomainService;
 import dev.mailroom.tenancy.Sessions;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.UserService;
@@ -23,7 +28,8 @@ public final class Dashboard {
     public record Settings(boolean secureCookies) {}
 
     /** What the dashboard reads and changes. */
-    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock) {}
+    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock,
+            TenantHealth health, Stats stats, DomainService domains, DomainMonitor domainMonitor, DmarcReports dmarcReports) {}
 
     private final Settings settings;
     private final Services services;
@@ -45,6 +51,7 @@ public final class Dashboard {
                 new LoginThrottle(FAILURES_PER_ADDRESS, THROTTLE_WINDOW, services.clock()), templates).register(routes);
         new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
         var tenantLookup = new TenantLookup(services.tenants(), services.pools());
-        new TenantPage(tenantLookup, templates).register(routes);
+        new TenantPage(tenantLookup, services.health(), services.stats(), services.dmarcReports(), services.clock(), templates).register(routes);
+        new DomainsPage(tenantLookup, services.domains(), services.domainMonitor(), templates).register(routes);
     }
 }

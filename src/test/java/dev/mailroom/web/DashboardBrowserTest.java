@@ -61,7 +61,6 @@ class DashboardBrowserTest {
         browser.waitForPath("/tenants/" + tenantB);
         assertThat(browser.text("h1")).isEqualTo("Globex Billing");
         assertThat(browser.text(".facts")).contains("Status", "active", "Life cycle", "setup", "Pool");
-        browser.screenshot("tenant");
     }
 
     @Test
