@@ -11,7 +11,6 @@ import dev.mailroom.reputation.Thresholds;
 import dev.mailroom.reputation.Verdict;
 import dev.mailroom.store.Page;
 import dev.mailroom.tenancy.Scope;
-import io.javalin.http.BadRequestResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,12 +83,11 @@ public final class TenantPage {
         });
         routes.get("/tenants/{id}/stats.json", (ctx, viewer) -> {
             var summary = tenants.find(viewer, ctx.pathParam("id"));
-            var interval = switch (ctx.queryParamAsClass("interval", String.class).getOrDefault("hour")) {
-                case "hour" -> Interval.HOUR;
-                case "day" -> Interval.DAY;
-                default -> throw new BadRequestResponse("interval must be hour or day");
-            };
-            ctx.json(series(summary.id(), interval));
+            switch (ctx.queryParamAsClass("interval", String.class).getOrDefault("hour")) {
+                case "hour" -> ctx.json(series(summary.id(), Interval.HOUR));
+                case "day" -> ctx.json(series(summary.id(), Interval.DAY));
+                default -> ctx.status(400).result("interval must be hour or day");
+            }
         });
     }
 
