@@ -45,6 +45,7 @@ class TenantPageHttpTest {
         assertThat(daily.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
         var json = new ObjectMapper().readTree(daily.body());
         assertThat(json.path("interval").asText()).isEqualTo("day");
+        assertThat(json.path("data_path").asText()).isEqualTo("/tenants/" + tenantA + "/stats.json?interval=day");
         // 30 days back from now, by day: 31 buckets, the current one included
         assertThat(json.path("points")).hasSize(31);
         assertThat(json.path("points").get(0).fieldNames()).toIterable()
