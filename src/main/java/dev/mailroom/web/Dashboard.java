@@ -1,6 +1,13 @@
 package dev.mailroom.web;
 
 import dev.mailroom.delivery.PoolService;
+import dev.mailroom.events.EventLog;
+import dev.mailroom.events.webhooks.WebhookService;
+import dev.mailroom.feedback.SuppressionList;
+import dev.mailroom.submission.Submission;
+import dev.mailroom.tenancy.DomainMonitor;
+import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.Sessions;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.UserService;
@@ -23,7 +30,9 @@ public final class Dashboard {
     public record Settings(boolean secureCookies) {}
 
     /** What the dashboard reads and changes. */
-    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock) {}
+    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock,
+            TenantService tenantService, DomainService domains, DomainMonitor monitor, SuppressionList suppressions, EventLog events,
+            Submission submission, WebhookService webhooks) {}
 
     private final Settings settings;
     private final Services services;
@@ -46,5 +55,7 @@ public final class Dashboard {
         new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
         var tenantLookup = new TenantLookup(services.tenants(), services.pools());
         new TenantPage(tenantLookup, templates).register(routes);
+        new OnboardingPage(services.tenantService(), services.domains(), services.monitor(), tenantLookup,
+                new CheckThrottle(OnboardingPage.RECHECK_INTERVAL, services.clock()), templates).register(routes);
     }
 }

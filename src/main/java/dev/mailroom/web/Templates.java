@@ -25,4 +25,11 @@ public final class Templates {
         engine.render(template, Map.of("layout", new Layout(title, viewer, assets, ctx.path()), "view", view), output);
         ctx.html(output.toString());
     }
+
+    /** A part of a page for htmx to swap in: a template with the one parameter {@code view}, without the layout. */
+    public void fragment(Context ctx, String template, Object view) {
+        var output = new StringOutput();
+        engine.render(template, Map.of("view", view), output);
+        ctx.html(output.toString());
+    }
 }
