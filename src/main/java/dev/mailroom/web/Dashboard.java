@@ -57,5 +57,8 @@ public final class Dashboard {
         new TenantPage(tenantLookup, templates).register(routes);
         new OnboardingPage(services.tenantService(), services.domains(), services.monitor(), tenantLookup,
                 new CheckThrottle(OnboardingPage.RECHECK_INTERVAL, services.clock()), templates).register(routes);
+        new SuppressionsPage(services.suppressions(), services.domains(), tenantLookup, templates).register(routes);
+        new EventsPage(services.events(), services.submission(), tenantLookup, templates).register(routes);
+        new WebhooksPage(services.webhooks(), tenantLookup, templates).register(routes);
     }
 }
