@@ -29,10 +29,8 @@ final class SuppressionRoutes {
     private void export(Context ctx) {
         var key = Callers.requireUnrestricted(ctx, Permission.READ);
         var scope = key.scope().narrowTo(ctx.queryParam("tenant_id"));
-        var all = new java.util.ArrayList<dev.mailroom.feedback.Suppression>();
-        dev.mailroom.store.Page.forEach((after, limit) -> suppressions.list(scope, null, after, limit), all::add);
         ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"suppressions.csv\"")
-                .result(SuppressionCsv.write(all));
+                .result(SuppressionCsv.export(suppressions, scope));
     }
 
     /** CSV lines {@code email[,reason]} for one tenant (and optionally one domain), all or none; answers how many were new. */
@@ -42,15 +40,8 @@ final class SuppressionRoutes {
         if (tenantId == null || tenantId.isBlank()) {
             throw new dev.mailroom.tenancy.ValidationException("tenant_id", "is required (a query parameter) for an agency key");
         }
-        var rows = SuppressionCsv.read(ctx.body());
-        int added = 0;
-        for (var row : rows) {
-            var domainId = row.domainId() != null ? row.domainId() : ctx.queryParam("domain_id");
-            if (suppressions.add(key.scope(), tenantId, domainId, row.email(), row.reason()).created()) {
-                added++;
-            }
-        }
-        ctx.json(java.util.Map.of("lines", rows.size(), "added", added, "already_suppressed", rows.size() - added));
+        var imported = SuppressionCsv.importInto(suppressions, key.scope(), tenantId, ctx.queryParam("domain_id"), ctx.body());
+        ctx.json(java.util.Map.of("lines", imported.lines(), "added", imported.added(), "already_suppressed", imported.alreadySuppressed()));
     }
 
     private void list(Context ctx) {

@@ -36,6 +36,35 @@ public final class SuppressionCsv {
         return csv.toString();
     }
 
+    /** Every entry in {@code scope} as CSV: what {@code GET /v1/suppressions/export} answers. */
+    public static String export(SuppressionList list, Scope scope) {
+        var all = new ArrayList<Suppression>();
+        Page.forEach((after, limit) -> list.list(scope, null, after, limit), all::add);
+        return write(all);
+    }
+
+    /** What an import did: lines read, and how many of them were new entries. */
+    public record Imported(int lines, int added) {
+        public int alreadySuppressed() {
+            return lines - added;
+        }
+    }
+
+    /**
+     * Reads an import ({@link #read}: refused whole when a line is bad) and suppresses each line's
+     * address for {@code tenantId}, for the line's domain or else {@code domainId} (null: every domain).
+     */
+    public static Imported importInto(SuppressionList list, Scope scope, String tenantId, String domainId, String text) {
+        var rows = read(text);
+        int added = 0;
+        for (var row : rows) {
+            if (list.add(scope, tenantId, row.domainId() != null ? row.domainId() : domainId, row.email(), row.reason()).created()) {
+                added++;
+            }
+        }
+        return new Imported(rows.size(), added);
+    }
+
     /** {@code suppressions.csv} of a tenant's export zip: this CSV, read a page at a time. */
     public static ExportPart exportPart(SuppressionList list) {
         return ExportPart.text("suppressions.csv", "the suppression list as GET /v1/suppressions/export gives it: CSV email,domain_id,reason,created_at",

@@ -1,11 +1,16 @@
 package dev.mailroom.web;
 
 import dev.mailroom.delivery.PoolService;
+import dev.mailroom.events.EventLog;
+import dev.mailroom.events.webhooks.WebhookService;
+import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
 import dev.mailroom.reputation.Stats;
 import dev.mailroom.reputation.TenantHealth;
+import dev.mailroom.submission.Submission;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.Sessions;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.UserService;
@@ -29,7 +34,8 @@ public final class Dashboard {
 
     /** What the dashboard reads and changes. */
     public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock,
-            TenantHealth health, Stats stats, DomainService domains, DomainMonitor domainMonitor, DmarcReports dmarcReports) {}
+            TenantHealth health, Stats stats, DomainService domains, DomainMonitor domainMonitor, DmarcReports dmarcReports,
+            TenantService tenantService, SuppressionList suppressions, EventLog events, Submission submission, WebhookService webhooks) {}
 
     private final Settings settings;
     private final Services services;
@@ -53,5 +59,10 @@ public final class Dashboard {
         var tenantLookup = new TenantLookup(services.tenants(), services.pools());
         new TenantPage(tenantLookup, services.health(), services.stats(), services.dmarcReports(), services.clock(), templates).register(routes);
         new DomainsPage(tenantLookup, services.domains(), services.domainMonitor(), templates).register(routes);
+        new OnboardingPage(services.tenantService(), services.domains(), services.domainMonitor(), tenantLookup,
+                new CheckThrottle(OnboardingPage.RECHECK_INTERVAL, services.clock()), templates).register(routes);
+        new SuppressionsPage(services.suppressions(), services.domains(), tenantLookup, templates).register(routes);
+        new EventsPage(services.events(), services.submission(), tenantLookup, templates).register(routes);
+        new WebhooksPage(services.webhooks(), tenantLookup, templates).register(routes);
     }
 }

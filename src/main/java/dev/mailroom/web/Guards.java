@@ -37,4 +37,9 @@ public final class Guards {
     public static Scope tenantScope(Viewer viewer) {
         return viewer.isAgency() ? Scope.AGENCY : Scope.tenant(viewer.tenantId());
     }
+
+    /** The viewer's reach narrowed to one tenant (found first with {@link TenantLookup}), for the lists of a tenant's page. */
+    public static Scope tenantScope(Viewer viewer, String tenantId) {
+        return tenantScope(viewer).narrowTo(tenantId);
+    }
 }
