@@ -333,7 +333,8 @@ public final class Mailroom implements AutoCloseable {
                     identities, users, stats, health, autopilot, reputationSettings, offboarding, export, clock, () -> isHealthy(database));
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             var dashboard = new Dashboard(new Dashboard.Settings(config.httpSecureCookies()),
-                    new Dashboard.Services(users, new Sessions(jdbi, clock), tenantRepository, pools, clock));
+                    new Dashboard.Services(users, new Sessions(jdbi, clock), tenantRepository, pools, clock,
+                            poolAssignments, offboarding, stats, autopilot, alerts, actions, blocklists));
             api = new ApiServer(settings, services, metrics, dashboard::register).start();
             smtp = submissionServer(config, submission, credentials, clock);
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),

@@ -8,17 +8,17 @@ import java.util.Map;
  * whether the tenant must stop. A rate below the minimum volume is null and says nothing: its
  * level is unknown, so an open alert about it stays as it is.
  */
-record Verdict(Map<String, Level> levels, boolean pause, String pauseReason) {
-    enum Level {
+public record Verdict(Map<String, Level> levels, boolean pause, String pauseReason) {
+    public enum Level {
         UNKNOWN, OK, WARNING, CRITICAL
     }
 
-    static final String BOUNCE = "bounce_rate";
-    static final String COMPLAINT = "complaint_rate";
-    static final String DELIVERY = "delivery_rate";
-    static final String HARD_BOUNCE = "hard_bounce_rate";
+    public static final String BOUNCE = "bounce_rate";
+    public static final String COMPLAINT = "complaint_rate";
+    public static final String DELIVERY = "delivery_rate";
+    public static final String HARD_BOUNCE = "hard_bounce_rate";
 
-    static Verdict of(Rates rates, Thresholds thresholds) {
+    public static Verdict of(Rates rates, Thresholds thresholds) {
         var levels = new LinkedHashMap<String, Level>();
         levels.put(BOUNCE, above(rates.bounceRate(), thresholds.bounceRate()));
         levels.put(COMPLAINT, above(rates.complaintRate(), thresholds.complaintRate()));
@@ -35,7 +35,7 @@ record Verdict(Map<String, Level> levels, boolean pause, String pauseReason) {
         return new Verdict(Map.copyOf(levels), pauseReason != null, pauseReason);
     }
 
-    Level level(String metric) {
+    public Level level(String metric) {
         return levels.getOrDefault(metric, Level.UNKNOWN);
     }
 

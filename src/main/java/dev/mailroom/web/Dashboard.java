@@ -1,6 +1,13 @@
 package dev.mailroom.web;
 
+import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.delivery.PoolService;
+import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Autopilot;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.ReputationActions;
+import dev.mailroom.reputation.Stats;
+import dev.mailroom.tenancy.Offboarding;
 import dev.mailroom.tenancy.Sessions;
 import dev.mailroom.tenancy.TenantRepository;
 import dev.mailroom.tenancy.UserService;
@@ -23,7 +30,9 @@ public final class Dashboard {
     public record Settings(boolean secureCookies) {}
 
     /** What the dashboard reads and changes. */
-    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock) {}
+    public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock,
+            PoolAssignments assignments, Offboarding offboarding, Stats stats, Autopilot autopilot, Alerts alerts, ReputationActions actions,
+            Blocklists blocklists) {}
 
     private final Settings settings;
     private final Services services;
@@ -43,7 +52,9 @@ public final class Dashboard {
         new LoginPage(services.users(), services.sessions(), cookie,
                 new LoginThrottle(FAILURES_PER_EMAIL, THROTTLE_WINDOW, services.clock()),
                 new LoginThrottle(FAILURES_PER_ADDRESS, THROTTLE_WINDOW, services.clock()), templates).register(routes);
-        new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
+        new OverviewPage(new OverviewPage.Services(services.tenants(), services.pools(), services.assignments(), services.offboarding(),
+                services.stats(), services.autopilot(), services.alerts(), services.actions(), services.blocklists(), services.clock()),
+                templates).register(routes);
         var tenantLookup = new TenantLookup(services.tenants(), services.pools());
         new TenantPage(tenantLookup, templates).register(routes);
     }
