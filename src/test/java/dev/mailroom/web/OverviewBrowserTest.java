@@ -107,7 +107,7 @@ class OverviewBrowserTest {
 
     @Test
     void theOverviewShowsRatesAlertsAndActionsAndResumesAPausedTenant() {
-        browser.driver().manage().window().setSize(new Dimension(1280, 1500));
+        browser.driver().manage().window().setSize(new Dimension(1280, 1750));
         browser.logIn("operator@agency.example", DashboardClient.PASSWORD);
         assertThat(browser.path()).isEqualTo("/");
         var acmeRow = browser.text("tr[data-tenant='" + acme + "']");
