@@ -334,7 +334,8 @@ public final class Mailroom implements AutoCloseable {
             var settings = new ApiServer.Settings(config.httpListen().host(), config.httpListen().port(), config.httpMaxRequestBytes());
             var dashboard = new Dashboard(new Dashboard.Settings(config.httpSecureCookies()),
                     new Dashboard.Services(users, new Sessions(jdbi, clock), tenantRepository, pools, clock,
-                            health, stats, domains, monitor, dmarcReports, tenants, suppressions, events, submission, webhooks.service()));
+                            health, stats, domains, monitor, dmarcReports, tenants, suppressions, events, submission, webhooks.service(),
+                            poolAssignments, offboarding, autopilot, alerts, actions, blocklists));
             api = new ApiServer(settings, services, metrics, dashboard::register).start();
             smtp = submissionServer(config, submission, credentials, clock);
             inbound = inboundServer(config, new InboundAddresses(verp, trackingTokens, config.platformDomain()),

@@ -120,6 +120,12 @@ public final class Alerts {
                 .bind("tenant", tenantId).map((rs, ctx) -> map(rs)).list());
     }
 
+    /** Every open alert, every tenant's and the agency's, newest first: few, as at most one is open per subject and kind. */
+    public List<Alert> allOpen() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM alerts WHERE state = 'OPEN' ORDER BY id DESC")
+                .map((rs, ctx) -> map(rs)).list());
+    }
+
     /** The open alerts of a kind, every tenant's and the agency's (checkers resolve what they no longer see). */
     public List<Alert> openOfKind(String kind) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM alerts WHERE kind = :kind AND state = 'OPEN' ORDER BY id")

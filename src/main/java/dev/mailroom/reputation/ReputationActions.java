@@ -63,6 +63,12 @@ public final class ReputationActions {
                 .bind("tenant", tenantId).bind("limit", limit).map((rs, ctx) -> map(rs)).list());
     }
 
+    /** The latest actions across every tenant, newest first (the agency's overview). */
+    public List<Action> latest(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM reputation_actions ORDER BY id DESC LIMIT :limit")
+                .bind("limit", limit).map((rs, ctx) -> map(rs)).list());
+    }
+
     /** When the tenant's latest action was taken, if it ever had one. */
     public Instant lastTaken(String tenantId) {
         return recent(tenantId, 1).stream().findFirst().map(Action::takenAt).orElse(null);

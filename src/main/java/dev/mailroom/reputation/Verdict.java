@@ -16,7 +16,7 @@ public record Verdict(Map<String, Level> levels, boolean pause, String pauseReas
     public static final String BOUNCE = "bounce_rate";
     public static final String COMPLAINT = "complaint_rate";
     public static final String DELIVERY = "delivery_rate";
-    static final String HARD_BOUNCE = "hard_bounce_rate";
+    public static final String HARD_BOUNCE = "hard_bounce_rate";
 
     public static Verdict of(Rates rates, Thresholds thresholds) {
         var levels = new LinkedHashMap<String, Level>();

@@ -1,15 +1,21 @@
 package dev.mailroom.web;
 
+import dev.mailroom.delivery.PoolAssignments;
 import dev.mailroom.delivery.PoolService;
 import dev.mailroom.events.EventLog;
 import dev.mailroom.events.webhooks.WebhookService;
 import dev.mailroom.feedback.SuppressionList;
 import dev.mailroom.feedback.dmarc.DmarcReports;
+import dev.mailroom.reputation.Alerts;
+import dev.mailroom.reputation.Autopilot;
+import dev.mailroom.reputation.Blocklists;
+import dev.mailroom.reputation.ReputationActions;
 import dev.mailroom.reputation.Stats;
 import dev.mailroom.reputation.TenantHealth;
 import dev.mailroom.submission.Submission;
 import dev.mailroom.tenancy.DomainMonitor;
 import dev.mailroom.tenancy.DomainService;
+import dev.mailroom.tenancy.Offboarding;
 import dev.mailroom.tenancy.TenantService;
 import dev.mailroom.tenancy.Sessions;
 import dev.mailroom.tenancy.TenantRepository;
@@ -35,7 +41,9 @@ public final class Dashboard {
     /** What the dashboard reads and changes. */
     public record Services(UserService users, Sessions sessions, TenantRepository tenants, PoolService pools, Clock clock,
             TenantHealth health, Stats stats, DomainService domains, DomainMonitor domainMonitor, DmarcReports dmarcReports,
-            TenantService tenantService, SuppressionList suppressions, EventLog events, Submission submission, WebhookService webhooks) {}
+            TenantService tenantService, SuppressionList suppressions, EventLog events, Submission submission, WebhookService webhooks,
+            PoolAssignments assignments, Offboarding offboarding, Autopilot autopilot, Alerts alerts, ReputationActions actions,
+            Blocklists blocklists) {}
 
     private final Settings settings;
     private final Services services;
@@ -55,7 +63,9 @@ public final class Dashboard {
         new LoginPage(services.users(), services.sessions(), cookie,
                 new LoginThrottle(FAILURES_PER_EMAIL, THROTTLE_WINDOW, services.clock()),
                 new LoginThrottle(FAILURES_PER_ADDRESS, THROTTLE_WINDOW, services.clock()), templates).register(routes);
-        new OverviewPage(services.tenants(), services.pools(), templates).register(routes);
+        new OverviewPage(new OverviewPage.Services(services.tenants(), services.pools(), services.assignments(), services.offboarding(),
+                services.stats(), services.autopilot(), services.alerts(), services.actions(), services.blocklists(), services.clock()),
+                templates).register(routes);
         var tenantLookup = new TenantLookup(services.tenants(), services.pools());
         new TenantPage(tenantLookup, services.health(), services.stats(), services.dmarcReports(), services.clock(), templates).register(routes);
         new DomainsPage(tenantLookup, services.domains(), services.domainMonitor(), templates).register(routes);

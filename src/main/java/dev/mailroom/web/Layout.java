@@ -21,7 +21,7 @@ public record Layout(String title, Viewer viewer, Assets assets, String path) {
         if (!viewer.isAgency()) {
             return List.of(link("Overview", TenantPage.path(viewer.tenantId())));
         }
-        return List.of(link("Tenants", OverviewPage.PATH), link("Add a client", OnboardingPage.PATH));
+        return List.of(link("Overview", OverviewPage.PATH), link("Add a client", OnboardingPage.PATH));
     }
 
     /** Headers every htmx request sends (the CSRF token), as hx-headers JSON on the body; null when nobody is logged in. */

@@ -55,7 +55,6 @@ class DashboardBrowserTest {
         assertThat(browser.path()).isEqualTo("/");
         assertThat(browser.text("header .who")).contains("admin@agency.example", "agency admin");
         assertThat(browser.text("table.tenants")).contains("Acme Newsletters", "Globex Billing", "active", "setup");
-        browser.screenshot("overview");
 
         browser.driver().findElement(By.linkText("Globex Billing")).click();
         browser.waitForPath("/tenants/" + tenantB);
