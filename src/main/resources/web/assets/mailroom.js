@@ -21,20 +21,6 @@
 
     document.addEventListener("DOMContentLoaded", navigation);
 
-    // Copy buttons: <button data-copy="text">. Listening on the document also serves buttons
-    // that htmx swaps in later.
-    document.addEventListener("click", function (event) {
-        var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
-        if (!button || !navigator.clipboard) {
-            return;
-        }
-        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
-            var label = button.textContent;
-            button.textContent = "Copied";
-            window.setTimeout(function () { button.textContent = label; }, 1500);
-        });
-    });
-
     // A page restored from the back-forward cache would show data after logout: ask the server
     // again, which sends a logged-out browser to the login form.
     window.addEventListener("pageshow", function (event) {

@@ -58,7 +58,8 @@
         });
     }
 
-    // Copies a record's name or value; where the clipboard is refused, selects the text to copy by hand.
+    // Copy buttons (<button class="copy" data-copy="text">, on every page that has them, htmx swaps
+    // included): the clipboard, or where it is refused, the text selected to copy by hand.
     function copy(event) {
         var button = event.target.closest("button.copy");
         if (!button) {

@@ -56,6 +56,19 @@ public final class SuppressionCsv {
      */
     public static Imported importInto(SuppressionList list, Scope scope, String tenantId, String domainId, String text) {
         var rows = read(text);
+        // every line's tenant and domain first: a bad one refuses the import before anything is written
+        var errors = new ArrayList<FieldError>();
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                list.checkTarget(scope, tenantId, rows.get(i).domainId() != null ? rows.get(i).domainId() : domainId);
+            } catch (ValidationException e) {
+                var where = "address " + rows.get(i).email();
+                e.errors().forEach(error -> errors.add(new FieldError(where, error.field() + " " + error.message())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
         int added = 0;
         for (var row : rows) {
             if (list.add(scope, tenantId, row.domainId() != null ? row.domainId() : domainId, row.email(), row.reason()).created()) {

@@ -67,17 +67,13 @@ public final class SuppressionList {
     }
 
     /**
-     * As {@link #add(Scope, String, String, String, SuppressionReason)}; {@code announce} runs in
-     * the transaction that writes a new entry and answers the id of the event it wrote (so that the
-     * announcement exists exactly when the entry does, and the entry names it), and never runs for
-     * an entry that was there already.
+     * Refuses, as {@link #add} would, a tenant or a domain out of the caller's reach: for checking a
+     * whole import before any of it is written.
      */
-    public Added addAnnounced(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason,
-            java.util.function.Function<Handle, String> announce) {
+    public void checkTarget(Scope scope, String tenantId, String domainId) {
         if (tenantId == null || !scope.coversTenant(tenantId)) {
             throw new NotFoundException("tenant", tenantId);
         }
-        var normalised = normalise(email);
         if (domainId == null && scope.domainIds() != null) {
             throw new ValidationException(List.of(new FieldError("domain_id",
                     "is required: this key is limited to some domains, so it suppresses for one of them")));
@@ -85,6 +81,18 @@ public final class SuppressionList {
         if (domainId != null && (!domainOfTenant.test(tenantId, domainId) || !scope.coversDomain(tenantId, domainId))) {
             throw new ValidationException(List.of(new FieldError("domain_id", "is not a domain of tenant " + tenantId)));
         }
+    }
+
+    /**
+     * As {@link #add(Scope, String, String, String, SuppressionReason)}; {@code announce} runs in
+     * the transaction that writes a new entry and answers the id of the event it wrote (so that the
+     * announcement exists exactly when the entry does, and the entry names it), and never runs for
+     * an entry that was there already.
+     */
+    public Added addAnnounced(Scope scope, String tenantId, String domainId, String email, SuppressionReason reason,
+            java.util.function.Function<Handle, String> announce) {
+        checkTarget(scope, tenantId, domainId);
+        var normalised = normalise(email);
         var scopeColumn = domainId == null ? EVERY_DOMAIN : domainId;
         var existing = find(tenantId, scopeColumn, normalised);
         if (existing.isPresent()) {

@@ -46,6 +46,10 @@ public final class EventsPage {
         public String path() {
             return TenantTab.EVENTS.path(tenant.id());
         }
+
+        public String nextLink() {
+            return Links.withQuery(path(), "after", next, "type", type);
+        }
     }
 
     public record MessagePage(TenantSummary tenant, MessageView message, List<EventRow> events) {

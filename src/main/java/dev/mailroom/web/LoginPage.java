@@ -15,6 +15,8 @@ public final class LoginPage {
     private final UserService users;
     private final Sessions sessions;
     private final SessionCookie cookie;
+    private static final int CONCURRENT_CHECKS = 4;
+    private static final java.util.concurrent.Semaphore HASHING = new java.util.concurrent.Semaphore(CONCURRENT_CHECKS);
     private final LoginThrottle byEmail;
     private final LoginThrottle byAddress;
     private final Templates templates;
@@ -47,7 +49,7 @@ public final class LoginPage {
         });
     }
 
-    private void logIn(Context ctx) {
+    private void logIn(Context ctx) throws InterruptedException {
         if (!sameOrigin(ctx)) {
             // no session to hold a CSRF token yet: another site's form must not log a browser in to an account of its choosing
             ctx.status(403).html("Log in from Mailroom's own page.");
@@ -57,15 +59,13 @@ public final class LoginPage {
         var password = ctx.formParam("password");
         var emailKey = "email:" + email.toLowerCase(Locale.ROOT);
         var addressKey = "ip:" + ctx.ip();
-        if (byEmail.blocked(emailKey) || byAddress.blocked(addressKey)) {
+        if (!byAddress.attempt(addressKey) || !byEmail.attempt(emailKey)) {
             ctx.status(429);
             templates.page(ctx, null, "Log in", "login.jte", new View("Too many failed attempts. Wait 15 minutes and try again.", email));
             return;
         }
-        var user = users.authenticate(email, password);
+        var user = checkPassword(email, password);
         if (user.isEmpty()) {
-            byEmail.failed(emailKey);
-            byAddress.failed(addressKey);
             ctx.status(401);
             templates.page(ctx, null, "Log in", "login.jte", new View("Wrong email or password.", email));
             return;
@@ -75,6 +75,21 @@ public final class LoginPage {
         sessions.end(cookie.read(ctx));
         cookie.set(ctx, sessions.start(user.get()).token());
         ctx.redirect(OverviewPage.PATH, HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * Checks a password with at most {@link #CONCURRENT_CHECKS} hashes at a time: each Argon2 check
+     * takes 19 MiB, and a burst of logins must not take the heap with it.
+     */
+    private java.util.Optional<dev.mailroom.tenancy.User> checkPassword(String email, String password) throws InterruptedException {
+        if (!HASHING.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return users.authenticate(email, password);
+        } finally {
+            HASHING.release();
+        }
     }
 
     /** A browser says where a form came from (Origin); it must be this server. Clients that send no Origin are not browsers posting across sites. */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing: after {@code limit} failed logins for one key (an email, an address)
+ * Slows password guessing: after {@code limit} attempts that did not succeed for one key (an email, an address)
  * within {@code window}, further attempts are refused until the window has passed. In memory:
  * each node counts its own, which bounds guessing per node; a restart forgets.
  */
@@ -26,18 +26,26 @@ final class LoginThrottle {
         this.clock = clock;
     }
 
-    boolean blocked(String key) {
-        var current = failures.get(key);
-        return current != null && current.count() >= limit && clock.instant().isBefore(current.since().plus(window));
-    }
-
-    void failed(String key) {
+    /**
+     * Counts an attempt for {@code key} unless the key is blocked, and answers whether it may go
+     * on. The count comes before the password is checked, in one atomic step, so that attempts
+     * sent all at once cannot each pass before the others are counted; a success clears it.
+     */
+    boolean attempt(String key) {
         var now = clock.instant();
         if (failures.size() >= MAX_KEYS) {
             failures.values().removeIf(f -> !now.isBefore(f.since().plus(window)));
         }
-        failures.merge(key, new Failures(now, 1),
-                (old, one) -> now.isBefore(old.since().plus(window)) ? new Failures(old.since(), old.count() + 1) : one);
+        var allowed = new boolean[1];
+        failures.compute(key, (k, old) -> {
+            if (old == null || !now.isBefore(old.since().plus(window))) {
+                allowed[0] = true;
+                return new Failures(now, 1);
+            }
+            allowed[0] = old.count() < limit;
+            return allowed[0] ? new Failures(old.since(), old.count() + 1) : old;
+        });
+        return allowed[0];
     }
 
     void succeeded(String key) {

@@ -102,11 +102,14 @@ public final class PageRoutes {
 
     /**
      * Pages send the browser to the login form; htmx requests are told to (HX-Redirect), as a
-     * redirect would be swapped into the page; a change without a session is refused.
+     * redirect would be swapped into the page; a change without a session is refused, but for
+     * logging out, which a session that expired meanwhile has done already.
      */
     private static void notLoggedIn(Context ctx, boolean changes) {
         if ("true".equals(ctx.header("HX-Request"))) {
             ctx.status(401).header("HX-Redirect", LoginPage.PATH);
+        } else if (ctx.path().equals(LoginPage.LOGOUT)) {
+            ctx.redirect(LoginPage.PATH, io.javalin.http.HttpStatus.SEE_OTHER); // the session ended already: logged out is where they wanted to be
         } else if (changes) {
             ctx.status(403).html("Log in first.");
         } else {

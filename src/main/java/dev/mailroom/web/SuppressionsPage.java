@@ -55,6 +55,10 @@ public final class SuppressionsPage {
         public String path() {
             return TenantTab.SUPPRESSIONS.path(tenant.id());
         }
+
+        public String nextLink() {
+            return Links.withQuery(path(), "after", next, "email", search);
+        }
     }
 
     void register(PageRoutes routes) {

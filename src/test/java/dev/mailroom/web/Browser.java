@@ -63,8 +63,7 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.id("email")).sendKeys(email);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.cssSelector("form[action='/login'] button[type='submit']")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> !path().equals(LoginPage.PATH) || !d.findElements(By.cssSelector("[role='alert']")).isEmpty());
+        waiting().until(d -> !path().equals(LoginPage.PATH) || !d.findElements(By.cssSelector("[role='alert']")).isEmpty());
     }
 
     /** The path of the page shown now. */
@@ -72,15 +71,24 @@ public final class Browser implements AutoCloseable {
         return java.net.URI.create(driver.getCurrentUrl()).getPath();
     }
 
+    /**
+     * A wait of up to 10 s that looks again when an element it read belongs to a page the browser
+     * has just left (a navigation in progress), rather than failing on it.
+     */
+    public WebDriverWait waiting() {
+        var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
+
     /** Waits (up to 10 s) until the page shown is {@code path}, e.g. after a script navigated. */
     public void waitForPath(String path) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> path().equals(path));
+        waiting().until(d -> path().equals(path));
     }
 
     /** Waits (up to 10 s) until the page's {@code h1} reads {@code heading}. */
     public void waitForHeading(String heading) {
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> d.findElements(By.tagName("h1")).stream().anyMatch(h1 -> h1.getText().equals(heading)));
+        waiting().until(d -> d.findElements(By.tagName("h1")).stream().anyMatch(h1 -> h1.getText().equals(heading)));
     }
 
     /** The text of the first element matching {@code css}. */

@@ -42,7 +42,7 @@ class DashboardHttpTest {
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).contains("/");
         assertThat(login.headers().firstValue("Set-Cookie")).get().asString()
-                .startsWith("mailroom_session=").contains("; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure");
+                .startsWith("__Host-mailroom_session=").contains("; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure");
 
         var overview = client.get("/");
         assertThat(overview.statusCode()).isEqualTo(200);

@@ -87,7 +87,7 @@ class OnboardingBrowserTest {
         assertThat(lines).isNotEmpty();
         fixture.publishZoneLines(lines);
 
-        new WebDriverWait(driver, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(500))
+        new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).pollingEvery(Duration.ofMillis(500))
                 .until(d -> !d.findElements(By.cssSelector(".domain-check .verified")).isEmpty());
         assertThat(browser.text(".domain-check .verified")).contains("news." + SendingFixture.ZONE + " is verified");
         for (var row : driver.findElements(By.cssSelector("table.records tbody tr"))) {

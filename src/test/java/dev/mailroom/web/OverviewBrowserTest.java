@@ -124,8 +124,10 @@ class OverviewBrowserTest {
         browser.screenshot("overview");
 
         resume.click();
+        // the form posts and the browser follows the redirect: wait for the new page, not the old one's empty notice
         new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(10))
-                .until(d -> !d.findElement(By.cssSelector(".flash")).getText().isEmpty());
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.getCurrentUrl().contains("done=resumed") && !d.findElement(By.cssSelector(".flash")).getText().isEmpty());
         assertThat(browser.text(".flash")).isEqualTo("Globex Billing resumed: its status is active.");
         assertThat(browser.driver().findElement(By.cssSelector(".flash")).getAttribute("aria-live")).isEqualTo("polite");
         assertThat(browser.text("tr[data-tenant='" + globex + "']")).contains("active");

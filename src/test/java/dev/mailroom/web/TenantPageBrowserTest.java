@@ -96,7 +96,7 @@ class TenantPageBrowserTest {
         browser.logIn("admin@agency.example", DashboardClient.PASSWORD);
         browser.open("/tenants/" + tenant);
         browser.waitForHeading("Acme Newsletters");
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElements(By.cssSelector(".chart[data-chart-drawn='true']")).size() == 2);
         @SuppressWarnings("unchecked")
         var canvases = (List<Map<String, Object>>) ((JavascriptExecutor) browser.driver()).executeScript(
@@ -153,7 +153,7 @@ class TenantPageBrowserTest {
         // a copy button puts the value on the clipboard (127.0.0.1 is a secure context)
         var copy = browser.driver().findElement(By.cssSelector("#domain-" + domainId + " tr.record td:nth-of-type(3) button.copy"));
         copy.click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(d -> !copy.getText().equals("Copy"));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> !copy.getText().equals("Copy"));
         assertThat(copy.getText()).isIn("Copied", "Selected: press Ctrl+C");
         browser.driver().manage().window().setSize(new Dimension(1280, 1100));
         ((JavascriptExecutor) browser.driver()).executeScript("window.scrollTo(0, 0)");
@@ -173,7 +173,7 @@ class TenantPageBrowserTest {
     private void checkNow(String domainId, String status) {
         browser.driver().findElement(By.cssSelector("#domain-" + domainId + " button.check-now")).click();
         // asked in one script: htmx replaces the rows, so references to them go stale
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "var rows = document.querySelectorAll(arguments[0]); return rows.length > 0 && Array.from(rows).every(r => r.classList.contains(arguments[1]));",
                 "#domain-" + domainId + " tr.record", "record-" + status));
     }
