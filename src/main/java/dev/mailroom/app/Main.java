@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mailroom", mixinStandardHelpOptions = true, version = "Mailroom 0.1.0",
         description = "Self-hosted, multi-tenant email sending.",
         subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, SendCommand.class, CheckCommand.class,
-                ExportCommand.class})
+                ExportCommand.class, UserCommand.class})
 public final class Main {
     static final int EXIT_FAILED = 1;
     static final int EXIT_CONFIG = 2;

@@ -98,6 +98,24 @@ class CommandLineTest {
     }
 
     @Test
+    void addsADashboardUserWhoseEveryFieldTheApiChecks() throws Exception {
+        var tenant = new ObjectMapper().readTree(run("tenant", "create", "Client A", "--url", url, "--key", TestServer.ADMIN_KEY).out()).path("id").asText();
+        var added = run("user", "add", "viewer@clienta.example", "--role", "client_viewer", "--tenant", tenant,
+                "--password", "correct horse battery", "--url", url, "--key", TestServer.ADMIN_KEY);
+        assertThat(added.exit()).as(added.err()).isZero();
+        var user = new ObjectMapper().readTree(added.out());
+        assertThat(user.path("email").asText()).isEqualTo("viewer@clienta.example");
+        assertThat(user.path("role").asText()).isEqualTo("client_viewer");
+        assertThat(user.path("tenant_id").asText()).isEqualTo(tenant);
+        assertThat(added.out()).doesNotContain("correct horse battery");
+
+        var noTenant = run("user", "add", "x@clienta.example", "--role", "client_viewer", "--password", "correct horse battery",
+                "--url", url, "--key", TestServer.ADMIN_KEY);
+        assertThat(noTenant.exit()).isEqualTo(1);
+        assertThat(noTenant.err()).contains("HTTP 422").contains("tenant_id");
+    }
+
+    @Test
     void failuresAreExplainedWithTheFieldsAtFault() {
         var bad = run("domain", "add", "tnt_x", "bad_name", "--stream", "promo", "--url", url, "--key", TestServer.ADMIN_KEY);
         assertThat(bad.exit()).isEqualTo(1);
